@@ -1,12 +1,67 @@
 package dev.udsproxy.sidecar;
 
-/** Entry point of the sidecar process. */
+import dev.udsproxy.sidecar.config.ConfigException;
+import dev.udsproxy.sidecar.config.SidecarCommand;
+import dev.udsproxy.sidecar.config.SidecarConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+/** Process entry: settings (exit 2 when wrong), start (exit 1 when it cannot), run until drained (exit 0). */
 public final class Main {
+    static final int EXIT_BAD_SETTING = 2;
+    static final int EXIT_CANNOT_START = 1;
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.err.println("udsproxy-sidecar: not implemented yet");
-        System.exit(1);
+    public static void main(String[] args) throws InterruptedException {
+        SidecarCommand command = new SidecarCommand();
+        CommandLine cli = new CommandLine(command);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("udsproxy-sidecar: " + e.getMessage() + " (run with --help to list the settings)");
+            System.exit(EXIT_BAD_SETTING);
+        }
+        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(System.out);
+            } else {
+                cli.printVersionHelp(System.out);
+            }
+            System.exit(0);
+        }
+        SidecarConfig config = null;
+        try {
+            config = SidecarConfig.parse(command.rawValues());
+        } catch (ConfigException e) {
+            System.err.println("udsproxy-sidecar: " + e.getMessage());
+            System.exit(EXIT_BAD_SETTING);
+        }
+        Sidecar sidecar = null;
+        try {
+            sidecar = Sidecar.start(config);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("udsproxy-sidecar: cannot start: " + e);
+            System.exit(EXIT_CANNOT_START);
+        }
+        Sidecar running = sidecar;
+        // A signal handler instead of a shutdown hook: the JVM then does not exit with 143 on SIGTERM, we drain
+        // and exit 0 ourselves.
+        Signal.handle(new Signal("TERM"), s -> running.drain());
+        Signal.handle(new Signal("INT"), s -> running.drain());
+        Sidecar.log("listening on " + config.listen() + " (" + running.transport().name() + ") -> unix:"
+                + config.upstream() + ", " + config.egress().size() + " egress routes, admin " + config.admin()
+                + ", started in " + sinceProcessStart() + " ms");
+        running.awaitStopped();
+        System.exit(0);
+    }
+
+    private static long sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> Duration.between(start, Instant.now()).toMillis()).orElse(-1L);
     }
 }

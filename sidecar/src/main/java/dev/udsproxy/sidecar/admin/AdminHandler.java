@@ -1,0 +1,95 @@
+package dev.udsproxy.sidecar.admin;
+
+import dev.udsproxy.sidecar.metrics.MetricsExposition;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/** The admin endpoints: liveness, readiness (the app's socket), Prometheus metrics, and a quit for Jobs. */
+@Sharable
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ReadinessProbe probe;
+    private final MetricsExposition metrics;
+    private final BooleanSupplier draining;
+    private final Runnable quit;
+
+    public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit) {
+        this.probe = probe;
+        this.metrics = metrics;
+        this.draining = draining;
+        this.quit = quit;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        switch (new QueryStringDecoder(req.uri()).path()) {
+            case "/healthz" -> respond(ctx, keepAlive, HttpResponseStatus.OK, "ok\n");
+            case "/readyz" -> {
+                if (draining.getAsBoolean()) {
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n");
+                    return;
+                }
+                probe.check(ctx.executor().newPromise()).addListener(f -> {
+                    String reason = (String) f.getNow();
+                    if (reason == null) {
+                        respond(ctx, keepAlive, HttpResponseStatus.OK, "ready\n");
+                    } else {
+                        respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, reason + "\n");
+                    }
+                });
+            }
+            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(), PROMETHEUS_TEXT);
+            case "/quitquitquit" -> {
+                if (!HttpMethod.POST.equals(req.method())) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n");
+                    return;
+                }
+                respond(ctx, false, HttpResponseStatus.OK, "draining\n");
+                quit.run();
+            }
+            default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
+                    "not found; try /healthz, /readyz, /metrics or POST /quitquitquit\n");
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body) {
+        respond(ctx, keepAlive, status, body, "text/plain; charset=utf-8");
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body,
+                                String contentType) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

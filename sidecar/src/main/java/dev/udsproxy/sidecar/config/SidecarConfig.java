@@ -1,0 +1,84 @@
+package dev.udsproxy.sidecar.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The whole configuration of one sidecar process, validated; built once at start from flags and env. */
+public record SidecarConfig(
+        HostPort listen,
+        Path upstream,
+        HostPort admin,
+        List<EgressRoute> egress,
+        Path socketDir,
+        ProxyProtocol proxyProtocol,
+        Duration connectTimeout,
+        Duration idleTimeout,
+        Duration shutdownGrace,
+        Duration drainTimeout,
+        int maxConnections,
+        int ioThreads,
+        TransportKind transport) {
+
+    public static final String UNIX_PREFIX = "unix:";
+
+    /**
+     * Validates raw values (flag, else env, else default, already chosen by the caller).
+     *
+     * @throws ConfigException naming the first setting that is wrong
+     */
+    public static SidecarConfig parse(Map<Setting, String> raw) {
+        Path socketDir = parseSocketDir(raw.get(Setting.SOCKET_DIR));
+        List<EgressRoute> egress = EgressRoute.parseList(raw.get(Setting.EGRESS));
+        for (EgressRoute route : egress) {
+            Limits.checkSocketPath(Setting.EGRESS, raw.get(Setting.EGRESS),
+                    egressSocket(socketDir, route.name()).toString());
+        }
+        return new SidecarConfig(
+                HostPort.parse(Setting.LISTEN, raw.get(Setting.LISTEN)),
+                parseUpstream(raw.get(Setting.UPSTREAM)),
+                HostPort.parse(Setting.ADMIN, raw.get(Setting.ADMIN)),
+                List.copyOf(egress),
+                socketDir,
+                ProxyProtocol.parse(raw.get(Setting.PROXY_PROTOCOL)),
+                Limits.parseDuration(Setting.CONNECT_TIMEOUT, raw.get(Setting.CONNECT_TIMEOUT), false),
+                Limits.parseDuration(Setting.IDLE_TIMEOUT, raw.get(Setting.IDLE_TIMEOUT), true),
+                Limits.parseDuration(Setting.SHUTDOWN_GRACE, raw.get(Setting.SHUTDOWN_GRACE), true),
+                Limits.parseDuration(Setting.DRAIN_TIMEOUT, raw.get(Setting.DRAIN_TIMEOUT), true),
+                Limits.parseInt(Setting.MAX_CONNECTIONS, raw.get(Setting.MAX_CONNECTIONS), 1, 1_000_000),
+                Limits.parseInt(Setting.IO_THREADS, raw.get(Setting.IO_THREADS), 1, 64),
+                TransportKind.parse(raw.get(Setting.TRANSPORT)));
+    }
+
+    /** Where the app connects for one egress route. */
+    public static Path egressSocket(Path socketDir, String routeName) {
+        return socketDir.resolve("egress").resolve(routeName + ".sock");
+    }
+
+    public Path egressSocket(EgressRoute route) {
+        return egressSocket(socketDir, route.name());
+    }
+
+    private static Path parseUpstream(String value) {
+        String allowed = "expected unix:/absolute/path/to/app.sock (at most "
+                + Limits.MAX_SOCKET_PATH_BYTES + " bytes)";
+        String v = value.trim();
+        if (!v.startsWith(UNIX_PREFIX) || !v.startsWith("/", UNIX_PREFIX.length())) {
+            throw new ConfigException(Setting.UPSTREAM, value, allowed);
+        }
+        String path = v.substring(UNIX_PREFIX.length());
+        if (path.endsWith("/")) {
+            throw new ConfigException(Setting.UPSTREAM, value, allowed);
+        }
+        Limits.checkSocketPath(Setting.UPSTREAM, value, path);
+        return Path.of(path);
+    }
+
+    private static Path parseSocketDir(String value) {
+        if (value.isBlank() || !value.trim().startsWith("/")) {
+            throw new ConfigException(Setting.SOCKET_DIR, value, "expected an absolute directory path");
+        }
+        return Path.of(value.trim());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.udsproxy.sidecar.proxy;
+
+import dev.udsproxy.sidecar.metrics.DirectionCounters;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Opens the upstream side of a link on the client's event loop. While the upstream is not there yet (the app's
+ * socket file missing or refusing: the app is still starting), retries with exponential backoff until the connect
+ * timeout; then the client is closed and the failure counted.
+ */
+public final class UpstreamDialer {
+    static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final Bootstrap template;
+    private final Map<EventLoop, Bootstrap> perLoop = new ConcurrentHashMap<>();
+    private final UpstreamTarget target;
+    private final long timeoutNanos;
+    private final DirectionCounters counters;
+
+    public UpstreamDialer(Class<? extends Channel> channelClass, UpstreamTarget target, Duration connectTimeout,
+                          WriteBufferWaterMark waterMark, DirectionCounters counters) {
+        this.target = target;
+        this.timeoutNanos = connectTimeout.toNanos();
+        this.counters = counters;
+        this.template = new Bootstrap()
+                .channel(channelClass)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
+                .handler(PassiveHandler.INSTANCE);
+    }
+
+    /** Dials for {@code client}; {@code onConnected} runs on the client's event loop, only if the client is open. */
+    void dial(Channel client, Consumer<Channel> onConnected) {
+        new Attempt(client, onConnected).run();
+    }
+
+    private final class Attempt implements Runnable, ChannelFutureListener {
+        private final Channel client;
+        private final Consumer<Channel> onConnected;
+        private final long deadline;
+        private long backoff = FIRST_BACKOFF_NANOS;
+
+        Attempt(Channel client, Consumer<Channel> onConnected) {
+            this.client = client;
+            this.onConnected = onConnected;
+            this.deadline = System.nanoTime() + timeoutNanos;
+        }
+
+        @Override
+        public void run() {
+            if (!client.isActive()) {
+                return;
+            }
+            SocketAddress address = target.fixedAddress();
+            if (address != null) {
+                connect(address);
+                return;
+            }
+            target.resolve(client.eventLoop()).addListener(resolved -> {
+                if (resolved.isSuccess()) {
+                    connect((SocketAddress) resolved.getNow());
+                } else {
+                    retryOrGiveUp();
+                }
+            });
+        }
+
+        private void connect(SocketAddress address) {
+            EventLoop loop = client.eventLoop();
+            perLoop.computeIfAbsent(loop, template::clone).connect(address).addListener(this);
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture connected) {
+            if (!connected.isSuccess()) {
+                retryOrGiveUp();
+            } else if (client.isActive()) {
+                onConnected.accept(connected.channel());
+            } else {
+                connected.channel().close();
+            }
+        }
+
+        private void retryOrGiveUp() {
+            if (!client.isActive()) {
+                return;
+            }
+            if (System.nanoTime() + backoff >= deadline) {
+                counters.connectFailures.increment();
+                client.close();
+                return;
+            }
+            counters.connectRetries.increment();
+            client.eventLoop().schedule(this, backoff, TimeUnit.NANOSECONDS);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+    }
+
+}
