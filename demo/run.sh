@@ -6,13 +6,13 @@
 #   through udsproxy    client --TCP--> sidecar --UDS--> app (what udsproxy gives the cluster)
 #   app over UDS        client --UDS--> app                 (the last hop alone)
 # Needs only a JDK 21+. Builds the sidecar jar with the Maven wrapper when it is missing.
-# Knobs (env): DEMO_CONNS (16), DEMO_WARMUP (2 s), DEMO_DURATION (5 s),
+# Knobs (env): DEMO_CONNS (4: on a 2-core laptop more client threads than cores blur the latencies), DEMO_WARMUP (2 s), DEMO_DURATION (5 s),
 #              DEMO_PROXY_PORT (18080), DEMO_APP_PORT (18081), DEMO_ADMIN_PORT (18090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
 
-conns=${DEMO_CONNS:-16}
+conns=${DEMO_CONNS:-4}
 warmup=${DEMO_WARMUP:-2}
 duration=${DEMO_DURATION:-5}
 proxy_port=${DEMO_PROXY_PORT:-18080}
@@ -54,8 +54,9 @@ java -XX:+UseSerialGC -Xmx128m examples/java/Example.java --socket "$sock" --tcp
   2>"$work/app.log" &
 pids+=($!)
 java "${jvm_flags[@]}" -jar "$jar" --listen "127.0.0.1:$proxy_port" --upstream "unix:$sock" \
-  --admin "127.0.0.1:$admin_port" >"$work/sidecar.log" 2>&1 &
-pids+=($!)
+  --admin "127.0.0.1:$admin_port" --socket-dir "$work" >"$work/sidecar.log" 2>&1 &
+sidecar_pid=$!
+pids+=($sidecar_pid)
 
 echo "demo: app (examples/java) on unix:$sock and tcp:127.0.0.1:$app_port; sidecar on tcp:127.0.0.1:$proxy_port" >&2
 echo "demo: $conns connections, ${warmup} s warm-up + ${duration} s per path; $(nproc) CPUs shared by client, sidecar and app" >&2
@@ -64,6 +65,11 @@ java demo/LoadGen.java --conns "$conns" --warmup "$warmup" --duration "$duration
   "app over TCP=tcp:127.0.0.1:$app_port" \
   "through udsproxy=tcp:127.0.0.1:$proxy_port" \
   "app over UDS=unix:$sock" || status=$?
+if [ -r "/proc/$sidecar_pid/status" ]; then
+  # Peak resident memory of the sidecar's JVM over the whole run (Linux only).
+  hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$sidecar_pid/status")
+  [ -n "$hwm_kb" ] && echo && echo "sidecar peak RSS: $((hwm_kb / 1024)) MiB (JVM flags: ${jvm_flags[*]:-none})"
+fi
 if [ "$status" -ne 0 ]; then
   echo "demo: the load generator failed ($status); last lines of the logs:" >&2
   tail -n 20 "$work/app.log" "$work/sidecar.log" >&2
