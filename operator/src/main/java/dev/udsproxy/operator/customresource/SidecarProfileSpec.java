@@ -1,0 +1,93 @@
+package dev.udsproxy.operator.customresource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** What an injected sidecar looks like. Absent fields take the defaults of {@code ProfileSettings}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SidecarProfileSpec {
+
+    @Required
+    @Pattern("^[^\\s]+$")
+    @JsonPropertyDescription("Container image of the udsproxy sidecar.")
+    public String image;
+
+    @JsonPropertyDescription("Image pull policy of the sidecar: Always, IfNotPresent or Never.")
+    @Pattern("^(Always|IfNotPresent|Never)$")
+    public String imagePullPolicy;
+
+    @JsonPropertyDescription("CPU and memory of the sidecar container.")
+    public ResourceRequirements resources;
+
+    @JsonPropertyDescription("Ports of the sidecar.")
+    public Ports ports;
+
+    @JsonPropertyDescription("Timeouts of the proxy, as durations such as 5s, 250ms or 1h.")
+    public Timeouts timeouts;
+
+    @JsonPropertyDescription("Graceful drain on SIGTERM.")
+    public Drain drain;
+
+    @JsonPropertyDescription("PROXY protocol towards the app for Pods without udsproxy.dev/proxy-protocol.")
+    public ProxyProtocol proxyProtocol;
+
+    @JsonPropertyDescription("auto: native sidecar (initContainer with restartPolicy Always) where the cluster supports it; always; never.")
+    public NativeSidecarMode nativeSidecar;
+
+    @JsonPropertyDescription("sizeLimit of the in-memory socket folder, a quantity such as 1Mi.")
+    @Pattern("^[0-9]+(Ki|Mi|Gi)?$")
+    public String socketVolumeSize;
+
+    @JsonPropertyDescription("Group shared by the app and the sidecar (the Pod's fsGroup) when the Pod sets none.")
+    @Min(1)
+    @Max(2147483647)
+    public Long socketGroup;
+
+    @JsonPropertyDescription("User id of the sidecar process.")
+    @Min(1)
+    @Max(2147483647)
+    public Long runAsUser;
+
+    @JsonPropertyDescription("What to do with opted-in Pods that run without the sidecar.")
+    public CatchUp catchUp;
+
+    public static class Ports {
+        @JsonPropertyDescription("Admin HTTP port: /healthz, /readyz, /metrics.")
+        @Min(1)
+        @Max(65535)
+        public Integer admin;
+
+        @JsonPropertyDescription("Port the sidecar listens on when the Pod declares none and has no udsproxy.dev/port.")
+        @Min(1)
+        @Max(65535)
+        public Integer defaultInbound;
+    }
+
+    public static class Timeouts {
+        @Pattern(DURATION)
+        @JsonPropertyDescription("Connecting to the app socket or an egress upstream.")
+        public String connect;
+
+        @Pattern(DURATION)
+        @JsonPropertyDescription("A connection without traffic in either direction is closed after this.")
+        public String idle;
+    }
+
+    public static class Drain {
+        @Pattern(DURATION)
+        @JsonPropertyDescription("How long open connections may finish after SIGTERM.")
+        public String timeout;
+    }
+
+    public static class CatchUp {
+        @JsonPropertyDescription("report: list and count such Pods; delete: also delete them so their controller recreates them through the webhook.")
+        public CatchUpPolicy policy;
+    }
+
+    static final String DURATION = "^[0-9]+(ms|s|m|h)$";
+}

@@ -1,0 +1,21 @@
+package dev.udsproxy.operator.customresource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Counts of Pods using the profile, as the profile reconciler last saw them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SidecarProfileStatus {
+    public Long observedGeneration;
+    public List<Condition> conditions = new ArrayList<>();
+    /** Pods injected with this profile's current hash. */
+    public Integer injectedPods;
+    /** Pods injected with an older version of this profile: a rollout picks up the new one. */
+    public Integer outdatedPods;
+    /** Pods that opted in but run without the sidecar (created while the webhook was unreachable). */
+    public Integer missingPods;
+    /** namespace/name of some missing Pods, for kubectl describe. */
+    public List<String> missingPodNames;
+}

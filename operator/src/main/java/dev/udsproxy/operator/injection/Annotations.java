@@ -1,0 +1,31 @@
+package dev.udsproxy.operator.injection;
+
+/** The annotation and label keys of the contract (design.md). Changing one breaks users' manifests. */
+public final class Annotations {
+    public static final String PREFIX = "udsproxy.dev/";
+
+    /** On a workload or Pod, annotation or label: "true" opts in, "false" opts out. */
+    public static final String INJECT = PREFIX + "inject";
+    /** Namespace label: every new Pod in it opts in. */
+    public static final String NAMESPACE_INJECTION = PREFIX + "injection";
+    public static final String NAMESPACE_INJECTION_ENABLED = "enabled";
+
+    public static final String PORT = PREFIX + "port";
+    public static final String CONTAINER = PREFIX + "container";
+    public static final String SOCKET = PREFIX + "socket";
+    public static final String EGRESS = PREFIX + "egress";
+    public static final String PROXY_PROTOCOL = PREFIX + "proxy-protocol";
+    public static final String PROFILE = PREFIX + "profile";
+    /** Written by the webhook: what was injected and with which profile hash. */
+    public static final String STATUS = PREFIX + "status";
+    /** Written by the workload reconciler on a Pod template: a new hash rolls the workload. */
+    public static final String PROFILE_HASH = PREFIX + "profile-hash";
+
+    /** Names of what we add to a Pod. */
+    public static final String SIDECAR_CONTAINER = "udsproxy";
+    public static final String SOCKET_VOLUME = "udsproxy-sockets";
+    public static final String SOCKET_DIR = "/var/run/udsproxy";
+
+    private Annotations() {
+    }
+}

@@ -1,0 +1,34 @@
+package dev.udsproxy.operator.injection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import java.util.EnumSet;
+
+/**
+ * The JSON Patch from the Pod as the API server sent it to the mutated Pod. The source is
+ * the raw JSON, not our model of it, so every path in the patch exists in what the API
+ * server applies it to.
+ */
+public final class PodPatch {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final EnumSet<DiffFlags> FLAGS = EnumSet.of(
+            DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+
+    private PodPatch() {
+    }
+
+    public static JsonNode diff(JsonNode original, Pod mutated) {
+        ObjectNode target = SERIALIZATION.convertValue(mutated, ObjectNode.class);
+        // Our model always writes apiVersion and kind; the API server may have sent neither.
+        for (String typeField : new String[] {"apiVersion", "kind"}) {
+            if (!original.has(typeField)) {
+                target.remove(typeField);
+            }
+        }
+        return JsonDiff.asJson(original, target, FLAGS);
+    }
+}

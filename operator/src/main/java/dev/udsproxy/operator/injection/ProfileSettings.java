@@ -1,0 +1,105 @@
+package dev.udsproxy.operator.injection;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.udsproxy.operator.customresource.CatchUpPolicy;
+import dev.udsproxy.operator.customresource.NativeSidecarMode;
+import dev.udsproxy.operator.customresource.ProxyProtocol;
+import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * A {@code SidecarProfile} with every default filled in: what the mutator renders. The
+ * hash covers everything that ends up in a Pod, so a Pod's status annotation tells
+ * whether it is outdated, and a new hash on a Pod template rolls the workload.
+ */
+public record ProfileSettings(
+        String name,
+        String image,
+        String imagePullPolicy,
+        ResourceRequirements resources,
+        int adminPort,
+        int defaultInboundPort,
+        String connectTimeout,
+        String idleTimeout,
+        String drainTimeout,
+        ProxyProtocol proxyProtocol,
+        NativeSidecarMode nativeSidecar,
+        String socketVolumeSize,
+        long socketGroup,
+        long runAsUser,
+        CatchUpPolicy catchUpPolicy) {
+
+    /** The image when no SidecarProfile exists at all; the chart creates a {@code default} profile. */
+    public static final String BUILT_IN_IMAGE = "udsproxy/sidecar:0.1.0";
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    public static ProfileSettings from(String name, SidecarProfileSpec spec) {
+        SidecarProfileSpec s = spec == null ? new SidecarProfileSpec() : spec;
+        var ports = Optional.ofNullable(s.ports);
+        var timeouts = Optional.ofNullable(s.timeouts);
+        return new ProfileSettings(
+                name,
+                s.image == null ? BUILT_IN_IMAGE : s.image,
+                s.imagePullPolicy == null ? "IfNotPresent" : s.imagePullPolicy,
+                s.resources == null ? defaultResources() : s.resources,
+                ports.map(p -> p.admin).orElse(15090),
+                ports.map(p -> p.defaultInbound).orElse(8080),
+                timeouts.map(t -> t.connect).orElse(null),
+                timeouts.map(t -> t.idle).orElse(null),
+                Optional.ofNullable(s.drain).map(d -> d.timeout).orElse(null),
+                s.proxyProtocol == null ? ProxyProtocol.OFF : s.proxyProtocol,
+                s.nativeSidecar == null ? NativeSidecarMode.AUTO : s.nativeSidecar,
+                s.socketVolumeSize == null ? "1Mi" : s.socketVolumeSize,
+                s.socketGroup == null ? 65532L : s.socketGroup,
+                s.runAsUser == null ? 65532L : s.runAsUser,
+                Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT));
+    }
+
+    /** A Java sidecar with a small heap: enough for the proxy, small enough to add to every Pod. */
+    private static ResourceRequirements defaultResources() {
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("20m"))
+                .addToRequests("memory", new Quantity("64Mi"))
+                .addToLimits("memory", new Quantity("128Mi"))
+                .build();
+    }
+
+    /** Short SHA-256 of what the sidecar looks like; the name and the catch-up policy do not change a Pod. */
+    @JsonIgnore
+    public String hash() {
+        try {
+            var copy = new ProfileSettings("", image, imagePullPolicy, resources, adminPort, defaultInboundPort,
+                    connectTimeout, idleTimeout, drainTimeout, proxyProtocol, nativeSidecar, socketVolumeSize,
+                    socketGroup, runAsUser, CatchUpPolicy.REPORT);
+            byte[] json = CANONICAL.writeValueAsBytes(copy);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash profile " + name, e);
+        }
+    }
+
+    public boolean nativeSidecarOn(boolean clusterSupportsNative) {
+        return switch (nativeSidecar) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> clusterSupportsNative;
+        };
+    }
+
+}

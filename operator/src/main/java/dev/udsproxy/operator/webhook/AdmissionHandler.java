@@ -1,0 +1,143 @@
+package dev.udsproxy.operator.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.udsproxy.operator.customresource.SidecarProfile;
+import dev.udsproxy.operator.injection.AnnotationParser;
+import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.InjectionDecision;
+import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.InjectionRequest;
+import dev.udsproxy.operator.injection.InvalidAnnotationException;
+import dev.udsproxy.operator.injection.Mutation;
+import dev.udsproxy.operator.injection.PodMutator;
+import dev.udsproxy.operator.injection.PodPatch;
+import dev.udsproxy.operator.injection.ProfileSettings;
+import dev.udsproxy.operator.webhook.AdmissionOutcome.Result;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * AdmissionReview in, AdmissionReview out, no I/O: decode, echo the uid, decide, mutate,
+ * diff. A body that is not a review throws {@link MalformedReviewException}; everything
+ * else, bugs included, becomes an answer, so the API server always hears a reason.
+ */
+public final class AdmissionHandler {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final String API_VERSION = "admission.k8s.io/v1";
+
+    private final InjectionContext context;
+    private final InjectionPolicy policy;
+
+    public AdmissionHandler(InjectionContext context) {
+        this.context = context;
+        this.policy = new InjectionPolicy(context.operatorNamespace());
+    }
+
+    public AdmissionOutcome handle(JsonNode review) {
+        JsonNode request = validRequest(review);
+        String uid = request.get("uid").asText();
+        String namespace = request.path("namespace").asText("");
+        JsonNode object = request.get("object");
+        if (!"Pod".equals(request.path("kind").path("kind").asText()) || !"CREATE".equals(
+                request.path("operation").asText()) || object == null || !object.isObject()) {
+            return new AdmissionOutcome(allowed(uid, null, List.of()), Result.IGNORED, null,
+                    "not a Pod creation", null, namespace);
+        }
+        Pod pod;
+        try {
+            pod = SERIALIZATION.convertValue(object, Pod.class);
+        } catch (RuntimeException e) {
+            throw new MalformedReviewException("request.object is not a Pod: " + e.getMessage());
+        }
+        if (pod.getMetadata() == null || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
+            throw new MalformedReviewException("request.object is a Pod without metadata or containers");
+        }
+        try {
+            return decideAndMutate(uid, namespace, object, pod);
+        } catch (InvalidAnnotationException e) {
+            return new AdmissionOutcome(refused(uid, 422, "Invalid", e.getMessage()), Result.REFUSED, null,
+                    e.getMessage(), pod, namespace);
+        } catch (RuntimeException e) {
+            String message = "udsproxy could not inject the sidecar: " + e;
+            return new AdmissionOutcome(refused(uid, 500, "InternalError", message), Result.REFUSED, null,
+                    message, pod, namespace);
+        }
+    }
+
+    private AdmissionOutcome decideAndMutate(String uid, String namespace, JsonNode object, Pod pod) {
+        InjectionDecision decision = policy.decide(pod, namespace, context.namespaceLabels(namespace));
+        if (!decision.inject()) {
+            return new AdmissionOutcome(allowed(uid, null, List.of()), Result.SKIPPED, decision, decision.reason(),
+                    pod, namespace);
+        }
+        Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
+        InjectionRequest request = AnnotationParser.parse(annotations);
+        Mutation mutation = PodMutator.mutate(pod, request, profile(request.profile()),
+                context.clusterSupportsNativeSidecars());
+        JsonNode patch = PodPatch.diff(object, mutation.pod());
+        return new AdmissionOutcome(allowed(uid, patch, mutation.warnings()), Result.INJECTED, decision,
+                decision.reason(), pod, namespace);
+    }
+
+    private ProfileSettings profile(String name) {
+        var spec = context.profile(name);
+        if (spec.isEmpty() && !name.equals(SidecarProfile.DEFAULT_NAME)) {
+            throw new InvalidAnnotationException(Annotations.PROFILE, name,
+                    "allowed are the existing SidecarProfiles: " + String.join(", ", context.profileNames()));
+        }
+        // Without a "default" profile the built-in defaults apply, so a fresh install injects.
+        return ProfileSettings.from(name, spec.orElse(null));
+    }
+
+    private static JsonNode validRequest(JsonNode review) {
+        if (review == null || !review.isObject()) {
+            throw new MalformedReviewException("the body is not a JSON object");
+        }
+        if (!API_VERSION.equals(review.path("apiVersion").asText()) || !"AdmissionReview".equals(
+                review.path("kind").asText())) {
+            throw new MalformedReviewException("expected apiVersion " + API_VERSION + " and kind AdmissionReview, got "
+                    + review.path("apiVersion").asText("none") + " " + review.path("kind").asText("none"));
+        }
+        JsonNode request = review.get("request");
+        if (request == null || !request.isObject() || !request.path("uid").isTextual()
+                || request.get("uid").asText().isEmpty()) {
+            throw new MalformedReviewException("the AdmissionReview has no request with a uid");
+        }
+        return request;
+    }
+
+    private static ObjectNode envelope(String uid, boolean allowed) {
+        ObjectNode review = JsonNodeFactory.instance.objectNode()
+                .put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
+        review.putObject("response").put("uid", uid).put("allowed", allowed);
+        return review;
+    }
+
+    private static ObjectNode allowed(String uid, JsonNode patch, List<String> warnings) {
+        ObjectNode review = envelope(uid, true);
+        ObjectNode response = (ObjectNode) review.get("response");
+        if (patch != null && !patch.isEmpty()) {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(
+                    patch.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        if (!warnings.isEmpty()) {
+            warnings.forEach(response.putArray("warnings")::add);
+        }
+        return review;
+    }
+
+    private static ObjectNode refused(String uid, int code, String reason, String message) {
+        ObjectNode review = envelope(uid, false);
+        ((ObjectNode) review.get("response")).putObject("status")
+                .put("code", code).put("reason", reason).put("message", message);
+        return review;
+    }
+}
