@@ -1,0 +1,76 @@
+{{/* Chart name, overridable. */}}
+{{- define "udsproxy.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Prefix of every resource name; short enough for the suffixes added below. */}}
+{{- define "udsproxy.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "udsproxy.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "udsproxy.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: udsproxy
+{{- end }}
+
+{{- define "udsproxy.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "udsproxy.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "udsproxy.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "udsproxy.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "udsproxy.operatorImage" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "udsproxy.sidecarImage" -}}
+{{- printf "%s:%s" .Values.sidecar.image.repository (default .Chart.AppVersion .Values.sidecar.image.tag) }}
+{{- end }}
+
+{{/* Names shared by the Deployment (as settings of the operator) and the objects themselves. */}}
+{{- define "udsproxy.webhookName" -}}{{ include "udsproxy.fullname" . }}-webhook{{- end }}
+{{- define "udsproxy.webhookSecret" -}}{{ include "udsproxy.fullname" . }}-webhook-tls{{- end }}
+{{- define "udsproxy.leaseName" -}}{{ include "udsproxy.fullname" . }}-leader{{- end }}
+
+{{/* Namespaces never injected: the control plane's and our own (the webhook must not gate itself). */}}
+{{- define "udsproxy.excludedNamespaces" -}}
+{{- $excluded := list "kube-system" "kube-public" .Release.Namespace }}
+{{- range .Values.webhook.excludedNamespaces }}{{ $excluded = append $excluded . }}{{ end }}
+{{- toJson ($excluded | uniq) }}
+{{- end }}
+
+{{/* Fields every webhook entry shares. */}}
+{{- define "udsproxy.webhookCommon" -}}
+admissionReviewVersions: ["v1"]
+sideEffects: None
+timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
+failurePolicy: {{ .Values.webhook.failurePolicy }}
+reinvocationPolicy: {{ .Values.webhook.reinvocationPolicy }}
+matchPolicy: Equivalent
+rules:
+  - operations: ["CREATE"]
+    apiGroups: [""]
+    apiVersions: ["v1"]
+    resources: ["pods"]
+    scope: Namespaced
+{{- end }}

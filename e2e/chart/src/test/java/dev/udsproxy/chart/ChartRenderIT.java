@@ -1,0 +1,234 @@
+package dev.udsproxy.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The chart rendered by the real helm engine, with default and with non-default values. */
+class ChartRenderIT {
+
+    static final String NAMESPACE = "udsproxy-system";
+    static final String FULLNAME = "uds-udsproxy-operator";
+
+    final Helm helm = Helm.locate();
+
+    Rendered render(String... extra) {
+        return Rendered.parse(helm.template("uds", NAMESPACE, extra).requireSuccess().stdout());
+    }
+
+    @Test
+    void defaultsRenderARestrictedTwoReplicaOperatorWithLeaderElection() {
+        Rendered chart = render();
+
+        Deployment deployment = chart.get(Deployment.class, FULLNAME);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo(FULLNAME);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container operator = pod.getContainers().get(0);
+        assertThat(operator.getImage()).isEqualTo("udsproxy/operator:0.1.0");
+        assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(env(operator)).containsEntry("UDSPROXY_LEADER_ELECTION", "true")
+                .containsEntry("UDSPROXY_WEBHOOK_CONFIGURATION", FULLNAME + "-webhook")
+                .containsEntry("UDSPROXY_CERTIFICATE_PROVIDER", "operator")
+                .containsEntry("UDSPROXY_EXCLUDED_NAMESPACES", "kube-system,kube-public," + NAMESPACE);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("udsproxy.dev/inject", "false");
+
+        PodDisruptionBudget pdb = chart.get(PodDisruptionBudget.class, FULLNAME);
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+
+        GenericKubernetesResource profile = chart.ofKind("SidecarProfile").stream()
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        assertThat(profile.getMetadata().getName()).isEqualTo("default");
+        assertThat(profile.get("spec", "image").toString()).isEqualTo("udsproxy/sidecar:0.1.0");
+    }
+
+    @Test
+    void defaultWebhookIsSideEffectFreeAndExcludesControlPlaneAndReleaseNamespaces() {
+        Rendered chart = render();
+        MutatingWebhookConfiguration config = chart.get(MutatingWebhookConfiguration.class, FULLNAME + "-webhook");
+        Service service = chart.get(Service.class, FULLNAME + "-webhook");
+        Deployment deployment = chart.get(Deployment.class, FULLNAME);
+
+        assertThat(config.getWebhooks()).extracting(MutatingWebhook::getName)
+                .containsExactly("labelled.pods.udsproxy.dev", "namespace.pods.udsproxy.dev");
+        for (MutatingWebhook webhook : config.getWebhooks()) {
+            assertThat(webhook.getSideEffects()).isEqualTo("None");
+            assertThat(webhook.getTimeoutSeconds()).isEqualTo(5);
+            assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+            assertThat(webhook.getAdmissionReviewVersions()).containsExactly("v1");
+            assertThat(webhook.getClientConfig().getService().getName()).isEqualTo(service.getMetadata().getName());
+            assertThat(webhook.getClientConfig().getService().getNamespace()).isEqualTo(NAMESPACE);
+            assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/mutate-pods");
+            assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
+                assertThat(rule.getOperations()).containsExactly("CREATE");
+                assertThat(rule.getResources()).containsExactly("pods");
+            });
+            assertThat(notIn(webhook.getNamespaceSelector().getMatchExpressions(), "kubernetes.io/metadata.name"))
+                    .contains("kube-system", "kube-public", NAMESPACE);
+        }
+        assertThat(config.getWebhooks().get(0).getObjectSelector().getMatchLabels())
+                .containsEntry("udsproxy.dev/inject", "true");
+        assertThat(config.getWebhooks().get(1).getNamespaceSelector().getMatchLabels())
+                .containsEntry("udsproxy.dev/injection", "enabled");
+        assertThat(notIn(config.getWebhooks().get(1).getObjectSelector().getMatchExpressions(), "udsproxy.dev/inject"))
+                .containsExactlyInAnyOrder("true", "false");
+
+        // The Service reaches the operator's webhook port and selects exactly the operator's Pods.
+        assertThat(service.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getPort()).isEqualTo(443);
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("webhook");
+        });
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                .anySatisfy(port -> assertThat(port.getName()).isEqualTo("webhook"));
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(service.getSpec().getSelector());
+    }
+
+    @Test
+    void rbacNamesEveryVerbAndResourceAndBindsTheOperatorServiceAccount() {
+        Rendered chart = render();
+        List<PolicyRule> rules = Stream.concat(
+                chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+                chart.all(Role.class).stream().flatMap(r -> r.getRules().stream())).toList();
+
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).doesNotContain("*");
+            assertThat(rule.getResources()).doesNotContain("*");
+            assertThat(rule.getApiGroups()).doesNotContain("*");
+        });
+        // The webhook configuration may be changed by name only: the operator's own.
+        assertThat(rules).filteredOn(rule -> rule.getResources().contains("mutatingwebhookconfigurations")
+                        && rule.getVerbs().contains("patch"))
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly(FULLNAME + "-webhook"));
+        // Secrets and Leases only in the release namespace, through a Role.
+        assertThat(chart.all(ClusterRole.class)).flatMap(ClusterRole::getRules)
+                .noneMatch(rule -> rule.getResources().contains("secrets") || rule.getResources().contains("leases"));
+        assertThat(chart.get(Role.class, FULLNAME).getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+
+        ClusterRoleBinding binding = chart.get(ClusterRoleBinding.class, FULLNAME);
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getName()).isEqualTo(chart.get(ServiceAccount.class, FULLNAME).getMetadata().getName());
+            assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+        });
+    }
+
+    @Test
+    void nonDefaultValuesReachTheObjects() {
+        Rendered chart = render("-f", "src/test/resources/values-custom.yaml");
+
+        Deployment deployment = chart.get(Deployment.class, FULLNAME);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container operator = pod.getContainers().get(0);
+        assertThat(operator.getImage()).isEqualTo("registry.example/udsproxy/operator:9.9.9");
+        assertThat(operator.getImagePullPolicy()).isEqualTo("Always");
+        assertThat(pod.getImagePullSecrets()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("regcred"));
+        assertThat(pod.getServiceAccountName()).isEqualTo("custom-sa");
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
+        assertThat(env(operator)).containsEntry("QUARKUS_HTTP_SSL_PORT", "9443")
+                .containsEntry("QUARKUS_HTTP_PORT", "9080")
+                .containsEntry("QUARKUS_LOG_CATEGORY__DEV_UDSPROXY__LEVEL", "DEBUG")
+                .containsEntry("UDSPROXY_CERTIFICATE_PROVIDER", "cert-manager");
+        assertThat(operator.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath())
+                .isEqualTo("/etc/udsproxy/webhook-tls"));
+
+        MutatingWebhookConfiguration config = chart.get(MutatingWebhookConfiguration.class, FULLNAME + "-webhook");
+        assertThat(config.getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/inject-ca-from", NAMESPACE + "/" + FULLNAME + "-webhook");
+        MutatingWebhook webhook = config.getWebhooks().stream().collect(singleOnly());
+        assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(webhook.getTimeoutSeconds()).isEqualTo(12);
+        assertThat(webhook.getReinvocationPolicy()).isEqualTo("Never");
+        assertThat(notIn(webhook.getNamespaceSelector().getMatchExpressions(), "kubernetes.io/metadata.name"))
+                .containsExactlyInAnyOrder("kube-system", "kube-public", NAMESPACE, "legacy", "batch");
+        assertThat(notIn(webhook.getObjectSelector().getMatchExpressions(), "udsproxy.dev/inject"))
+                .containsExactly("false");
+
+        assertThat(chart.all(PodDisruptionBudget.class)).isEmpty();
+        assertThat(chart.ofKind("Certificate")).hasSize(1);
+        assertThat(chart.ofKind("Issuer")).hasSize(1);
+        assertThat(chart.get(RoleBinding.class, FULLNAME).getSubjects().get(0).getName()).isEqualTo("custom-sa");
+        assertThat(chart.get(ServiceAccount.class, "custom-sa").getMetadata().getAnnotations())
+                .containsEntry("example.com/role", "operator");
+        assertThat(chart.get(RoleBinding.class, FULLNAME + "-test-injection").getMetadata().getNamespace())
+                .isEqualTo("udsproxy-smoke");
+
+        GenericKubernetesResource profile = chart.ofKind("SidecarProfile").stream()
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        assertThat(profile.get("spec", "image").toString()).isEqualTo("registry.example/udsproxy/sidecar:9.9.9");
+        assertThat(profile.get("spec", "nativeSidecar").toString()).isEqualTo("never");
+        assertThat(profile.get("spec", "catchUp", "policy").toString()).isEqualTo("delete");
+    }
+
+    @Test
+    void switchesTurnOptionalObjectsOff() {
+        Rendered chart = render("--set", "defaultProfile.create=false", "--set", "rbac.create=false",
+                "--set", "serviceAccount.create=false", "--set", "serviceAccount.name=existing");
+
+        assertThat(chart.ofKind("SidecarProfile")).isEmpty();
+        assertThat(chart.all(ClusterRole.class)).isEmpty();
+        assertThat(chart.find(ServiceAccount.class, "existing")).isEmpty();
+        assertThat(chart.get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("existing");
+    }
+
+    @Test
+    void helmTestPodRunsTheInjectionCheckUnderRestrictedSettings() {
+        Rendered chart = render();
+        var testPod = chart.get(io.fabric8.kubernetes.api.model.Pod.class, FULLNAME + "-test-injection");
+
+        assertThat(testPod.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+        assertThat(testPod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(testPod.getSpec().getContainers().get(0).getArgs().get(0))
+                .contains("dryRun=All").contains("\"name\": *\"udsproxy\"");
+        assertThat(chart.get(Role.class, FULLNAME + "-test-injection").getRules())
+                .singleElement().satisfies(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
+    }
+
+    static Map<String, String> env(Container container) {
+        return container.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    }
+
+    static List<String> notIn(List<LabelSelectorRequirement> expressions, String key) {
+        return expressions.stream()
+                .filter(e -> key.equals(e.getKey()) && "NotIn".equals(e.getOperator()))
+                .flatMap(e -> e.getValues().stream()).toList();
+    }
+
+    static <T> java.util.stream.Collector<T, ?, T> singleOnly() {
+        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
+            assertThat(list).hasSize(1);
+            return list.get(0);
+        });
+    }
+}
