@@ -51,6 +51,14 @@ command -v go >/dev/null || {
   exit 1
 }
 
+# Go >= 1.21 fetches the toolchain a module asks for (etcd and helm want 1.26) by itself;
+# older Go cannot, and would fail later with a less helpful message.
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -n "$go_minor" ] && [ "$go_minor" -lt 21 ]; then
+  echo "controlplane: $(go env GOVERSION) is too old; Go >= 1.21 is needed (it downloads the 1.26 toolchain the modules want)" >&2
+  exit 1
+fi
+
 mkdir -p "$BIN" "$OUT/work"
 # Two builds at once (two terminals, CI retries) would fight over the same files.
 exec 9>"$OUT/.lock"

@@ -86,7 +86,7 @@ public final class ControlPlaneBinaries {
     String missingMessage(String name) {
         return "No executable '" + name + "' in " + dir + " (Kubernetes " + KUBERNETES_VERSION
                 + " control-plane binaries). Build them once with e2e/controlplane/build.sh (needs Go and the Go module"
-                + " proxy; about half an hour cold on 2 cores, cached in ~/.cache/udsproxy), or point -D" + PROPERTY
+                + " proxy; about 10 minutes cold on 2 cores, cached in ~/.cache/udsproxy), or point -D" + PROPERTY
                 + " or " + ENV + " at a folder that has them.";
     }
 }

@@ -32,9 +32,10 @@ class AdmissionWebhookIT {
     @Test
     void apiServerSendsARealReviewAndAppliesThePatch(ControlPlane plane, KubernetesClient client) throws Exception {
         String namespace = TestNamespaces.create(client, "mutate", Map.of());
+        String name = "mutate-" + namespace + ".test.udsproxy.dev";
         try (JvmWebhookServer webhook = new JvmWebhookServer(plane.certificateAuthority(),
                 AdmissionWebhookIT::labelWithUid)) {
-            AdmissionWebhooks.registerMutating(client, "mutate-" + namespace + ".test.udsproxy.dev",
+            AdmissionWebhooks.registerMutating(client, name,
                     webhook.url("/mutate"), plane.certificateAuthority().certificatePem(),
                     List.of(AdmissionWebhooks.rule("", "v1", "pods", "CREATE")), onlyNamespace(namespace), null);
 
@@ -51,17 +52,20 @@ class AdmissionWebhookIT {
             assertThat(request.getDryRun()).isFalse();
             assertThat(request.getUserInfo().getGroups()).contains("system:masters");
             assertThat(created.getMetadata().getLabels()).containsEntry(SEEN, request.getUid());
+        } finally {
+            client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
         }
     }
 
     @Test
     void denialMessageReachesTheClient(ControlPlane plane, KubernetesClient client) throws Exception {
         String namespace = TestNamespaces.create(client, "deny", Map.of());
+        String name = "deny-" + namespace + ".test.udsproxy.dev";
         try (JvmWebhookServer webhook = new JvmWebhookServer(plane.certificateAuthority(),
                 review -> new AdmissionResponseBuilder().withAllowed(false)
                         .withStatus(new StatusBuilder().withCode(403).withMessage("udsproxy test says no to "
                                 + review.getRequest().getName()).build()).build())) {
-            AdmissionWebhooks.registerValidating(client, "deny-" + namespace + ".test.udsproxy.dev",
+            AdmissionWebhooks.registerValidating(client, name,
                     webhook.url("/validate"), plane.certificateAuthority().certificatePem(),
                     List.of(AdmissionWebhooks.rule("", "v1", "configmaps", "CREATE")), onlyNamespace(namespace),
                     null);
@@ -74,6 +78,8 @@ class AdmissionWebhookIT {
             assertThat(webhook.received()).last()
                     .satisfies(review -> assertThat(review.getRequest().getKind().getKind()).isEqualTo("ConfigMap"));
             assertThat(client.configMaps().inNamespace(namespace).withName("settings").get()).isNull();
+        } finally {
+            client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).delete();
         }
     }
 
