@@ -1,0 +1,150 @@
+package dev.udsproxy.operator.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.udsproxy.operator.certificates.CertificatePlanner;
+import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
+import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
+import dev.udsproxy.operator.certificates.StoredCertificates;
+import dev.udsproxy.operator.injection.GoldenContext;
+import io.vertx.core.Vertx;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The webhook server on a real HTTPS socket, with the certificates the operator would create. */
+class WebhookServerTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final CertificatePlanner PLANNER = new CertificatePlanner(new CertificatePlanner.Settings(
+            List.of("udsproxy-webhook.udsproxy-system.svc", "localhost"), List.of("127.0.0.1"),
+            Duration.ofDays(365), Duration.ofDays(30)));
+
+    static Vertx vertx;
+    static WebhookServer server;
+    static StoredCertificates certificates;
+    static final List<AdmissionOutcome> reported = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        certificates = PLANNER.apply(new Plan(Action.NEW_CA, "test"), Optional.empty(), Instant.now());
+        server = new WebhookServer(vertx, new AdmissionHandler(new GoldenContext()),
+                (outcome, nanos) -> reported.add(outcome));
+        server.start("127.0.0.1", 0, certificates.material());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void injectsOverHttpsAndEchoesTheUid() throws Exception {
+        JsonNode review = golden("plain-deployment-pod");
+        HttpResponse<String> response = post(client(), JSON.writeValueAsString(review));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body()).get("response");
+        assertThat(answer.get("uid").asText()).isEqualTo(review.at("/request/uid").asText());
+        assertThat(answer.get("allowed").asBoolean()).isTrue();
+        assertThat(answer.get("patchType").asText()).isEqualTo("JSONPatch");
+        assertThat(reported).anySatisfy(o -> assertThat(o.result()).isEqualTo(AdmissionOutcome.Result.INJECTED));
+    }
+
+    @Test
+    void invalidAnnotationIsRefusedWithTheMessage() throws Exception {
+        HttpResponse<String> response = post(client(), JSON.writeValueAsString(golden("invalid-port")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body()).get("response");
+        assertThat(answer.get("allowed").asBoolean()).isFalse();
+        assertThat(answer.at("/status/message").asText())
+                .isEqualTo("invalid annotation udsproxy.dev/port=\"70000\": allowed is a TCP port number from 1 to 65535");
+    }
+
+    @Test
+    void malformedRequestsGetA400WithTheReason() throws Exception {
+        HttpClient client = client();
+        assertThat(post(client, "{not json")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).startsWith("malformed AdmissionReview: the body is not JSON");
+        });
+        assertThat(post(client, "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}"))
+                .satisfies(r -> {
+                    assertThat(r.statusCode()).isEqualTo(400);
+                    assertThat(r.body()).contains("expected apiVersion admission.k8s.io/v1")
+                            .contains("got admission.k8s.io/v1beta1");
+                });
+        assertThat(post(client, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}"))
+                .satisfies(r -> assertThat(r.body()).contains("no request with a uid"));
+        assertThat(post(client, "[]").statusCode()).isEqualTo(400);
+        assertThat(post(client, "x".repeat(5 * 1024 * 1024)).statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void rotatedCertificateIsServedWithoutRestart() throws Exception {
+        String body = JSON.writeValueAsString(golden("plain-deployment-pod"));
+        BigInteger before = servedSerial(post(client(), body));
+        assertThat(before).isEqualTo(certificates.serving().getSerialNumber());
+
+        StoredCertificates renewed = PLANNER.apply(new Plan(Action.ISSUE_SERVING, "test"), Optional.of(certificates),
+                Instant.now());
+        server.updateTls(renewed.material());
+
+        // A fresh client makes a fresh handshake: it must see the new certificate, same port, same server.
+        HttpResponse<String> after = post(client(), body);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(servedSerial(after)).isEqualTo(renewed.serving().getSerialNumber()).isNotEqualTo(before);
+    }
+
+    static BigInteger servedSerial(HttpResponse<?> response) throws Exception {
+        return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+    }
+
+    static JsonNode golden(String name) throws Exception {
+        return YAML.readTree(Path.of(System.getProperty("basedir", "."),
+                "src/test/resources/golden", name, "in-AdmissionReview.yaml").toFile());
+    }
+
+    static HttpResponse<String> post(HttpClient client, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + WebhookServer.PATH))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Trusts only the operator's CA bundle, as the API server does with the caBundle. */
+    static HttpClient client() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        List<X509Certificate> bundle = new ArrayList<>(certificates.bundle());
+        for (int i = 0; i < bundle.size(); i++) {
+            trust.setCertificateEntry("ca" + i, bundle.get(i));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+}
