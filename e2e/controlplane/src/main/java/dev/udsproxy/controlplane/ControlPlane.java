@@ -118,11 +118,24 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A fresh fabric8 configuration, e.g. for a client with other timeouts or for an operator under test. */
     public Config clientConfig() {
+        return clientConfig(pki.admin);
+    }
+
+    /**
+     * A configuration authenticating as {@code user} in {@code groups} (a client certificate from the
+     * CA), which RBAC then judges: e.g. to check what an operator's ServiceAccount may do, use
+     * {@code "system:serviceaccount:<ns>:<name>"} with group {@code "system:serviceaccounts"}.
+     */
+    public Config clientConfigAs(String user, String... groups) {
+        return clientConfig(pki.ca.issueClient(user, List.of(groups)));
+    }
+
+    private Config clientConfig(IssuedCertificate identity) {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(apiServerUrl)
                 .withCaCertData(Kubeconfig.base64(pki.ca.certificatePem()))
-                .withClientCertData(Kubeconfig.base64(pki.admin.certificatePem()))
-                .withClientKeyData(Kubeconfig.base64(pki.admin.privateKeyPem()))
+                .withClientCertData(Kubeconfig.base64(identity.certificatePem()))
+                .withClientKeyData(Kubeconfig.base64(identity.privateKeyPem()))
                 .withClientKeyAlgo("EC")
                 .withNamespace("default")
                 .build();
