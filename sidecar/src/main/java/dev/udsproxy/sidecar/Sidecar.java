@@ -78,7 +78,8 @@ public final class Sidecar {
 
     private void bindAll() throws IOException, InterruptedException {
         SocketAddress app = transport.unixAddress(config.upstream());
-        UpstreamDialer toApp = new UpstreamDialer(transport.unixClient(), UpstreamTarget.fixed(app),
+        UpstreamDialer toApp = new UpstreamDialer(transport.unixClient(),
+                transport.halfClosure(transport.unixClient()), UpstreamTarget.fixed(app),
                 config.connectTimeout(), WATER_MARK, metrics.of(Direction.INBOUND));
         inbound = bind(transport.tcpServer(), resolve(config.listen()),
                 new LinkStarter(gate, metrics.of(Direction.INBOUND), toApp, config.proxyProtocol(),
@@ -103,7 +104,8 @@ public final class Sidecar {
         }
         Path file = config.egressSocket(route);
         EgressSocketFile.prepare(file);
-        UpstreamDialer dialer = new UpstreamDialer(transport.tcpClient(), UpstreamTarget.lookedUp(route.target(), dns),
+        UpstreamDialer dialer = new UpstreamDialer(transport.tcpClient(), true,
+                UpstreamTarget.lookedUp(route.target(), dns),
                 config.connectTimeout(), WATER_MARK, metrics.of(Direction.EGRESS));
         listeners.add(bind(transport.unixServer(), transport.unixAddress(file),
                 new LinkStarter(gate, metrics.of(Direction.EGRESS), dialer, dev.udsproxy.sidecar.config.ProxyProtocol.OFF,
@@ -114,13 +116,15 @@ public final class Sidecar {
 
     private Channel bind(Class<? extends ServerChannel> serverClass, SocketAddress address, LinkStarter starter)
             throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(serverClass)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(serverClass)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(starter)
-                .bind(address).sync().channel();
+                .childHandler(starter);
+        if (transport.halfClosure(serverClass)) {
+            b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
+        return b.bind(address).sync().channel();
     }
 
     private static InetSocketAddress resolve(HostPort hostPort) {

@@ -5,7 +5,6 @@ import dev.udsproxy.sidecar.metrics.DirectionCounters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import java.time.Duration;
 
 /** Runs for every accepted connection: admits it under the limit, dials the upstream, then joins the two. */
@@ -39,17 +38,14 @@ public final class LinkStarter extends ChannelInitializer<Channel> {
             gate.release();
             counters.active.decrement();
         });
+        client.pipeline().addLast(new HoldUntilJoined());
         dialer.dial(client, upstream -> joined(client, upstream));
     }
 
     private void joined(Channel client, Channel upstream) {
         if (proxyProtocol != ProxyProtocol.OFF) {
-            // We are on the upstream's event loop, so the write is encoded before the encoder is removed again;
-            // flushed at once because server-speaks-first protocols would otherwise wait for the client.
-            upstream.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
-            upstream.writeAndFlush(ProxyHeaders.forConnection(proxyProtocol, client.remoteAddress(),
-                    client.localAddress()), upstream.voidPromise());
-            upstream.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+            // Flushed at once: in server-speaks-first protocols the client sends nothing before the app answers.
+            ProxyHeaders.write(upstream, proxyProtocol, client.remoteAddress(), client.localAddress());
         }
         SocketLink.join(client, upstream, counters, idleTimeout);
     }

@@ -42,9 +42,19 @@ public final class SocketLink {
                     TimeUnit.NANOSECONDS);
             client.closeFuture().addListener(f -> link.idleCheck.cancel(false));
         }
-        client.config().setAutoRead(true);
-        upstream.config().setAutoRead(true);
+        if (client.pipeline().get(HoldUntilJoined.class) != null) {
+            client.pipeline().remove(HoldUntilJoined.class); // hands what it kept to the relay
+        }
+        startReading(client);
+        startReading(upstream);
         return link;
+    }
+
+    private static void startReading(Channel ch) {
+        // After EOF, epoll has already dropped read interest for the socket: asking for reads again would fail.
+        if (ch.isActive() && !(ch instanceof DuplexChannel d && d.isInputShutdown())) {
+            ch.config().setAutoRead(true);
+        }
     }
 
     void moved() {

@@ -8,7 +8,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -43,7 +42,7 @@ public record Transport(
             }
         };
         if (useEpoll) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+            return new Transport("epoll", new EpollRegistrationGuard(), EpollServerSocketChannel.class,
                     EpollSocketChannel.class, EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class, true);
         }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
@@ -53,6 +52,15 @@ public record Transport(
     /** Why NIO was chosen under AUTO, for the start-up line; null when epoll is in use. */
     public String fallbackReason() {
         return epoll ? null : String.valueOf(Epoll.unavailabilityCause());
+    }
+
+    /**
+     * Whether channels of this kind keep reading-closed connections open for writing. Netty 4.2's NIO domain
+     * sockets do not (AbstractNioByteChannel honours half-closure only for TCP), so with the NIO fallback an EOF
+     * from a socket-file peer ends the whole link, after what is queued is written.
+     */
+    public boolean halfClosure(Class<?> channelClass) {
+        return epoll || !(channelClass == unixServer || channelClass == unixClient);
     }
 
     public EventLoopGroup newEventLoopGroup(int threads) {

@@ -30,18 +30,20 @@ public final class UpstreamDialer {
     private final long timeoutNanos;
     private final DirectionCounters counters;
 
-    public UpstreamDialer(Class<? extends Channel> channelClass, UpstreamTarget target, Duration connectTimeout,
-                          WriteBufferWaterMark waterMark, DirectionCounters counters) {
+    public UpstreamDialer(Class<? extends Channel> channelClass, boolean halfClosure, UpstreamTarget target,
+                          Duration connectTimeout, WriteBufferWaterMark waterMark, DirectionCounters counters) {
         this.target = target;
         this.timeoutNanos = connectTimeout.toNanos();
         this.counters = counters;
         this.template = new Bootstrap()
                 .channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                 .handler(PassiveHandler.INSTANCE);
+        if (halfClosure) {
+            template.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
     }
 
     /** Dials for {@code client}; {@code onConnected} runs on the client's event loop, only if the client is open. */

@@ -1,0 +1,93 @@
+package dev.udsproxy.sidecar.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SidecarConfigTest {
+    static Map<Setting, String> defaults() {
+        Map<Setting, String> raw = new EnumMap<>(Setting.class);
+        raw.put(Setting.LISTEN, "0.0.0.0:8080");
+        raw.put(Setting.UPSTREAM, "unix:/var/run/udsproxy/app.sock");
+        raw.put(Setting.ADMIN, "0.0.0.0:15090");
+        raw.put(Setting.EGRESS, "");
+        raw.put(Setting.SOCKET_DIR, "/var/run/udsproxy");
+        raw.put(Setting.PROXY_PROTOCOL, "off");
+        raw.put(Setting.CONNECT_TIMEOUT, "5s");
+        raw.put(Setting.IDLE_TIMEOUT, "1h");
+        raw.put(Setting.SHUTDOWN_GRACE, "3s");
+        raw.put(Setting.DRAIN_TIMEOUT, "20s");
+        raw.put(Setting.MAX_CONNECTIONS, "10000");
+        raw.put(Setting.IO_THREADS, "1");
+        raw.put(Setting.TRANSPORT, "auto");
+        return raw;
+    }
+
+    @Test
+    void defaultsAndAFullEgressList() {
+        Map<Setting, String> raw = defaults();
+        raw.put(Setting.EGRESS, "redis=redis.default.svc:6379, api=[fd00::1]:443");
+        raw.put(Setting.PROXY_PROTOCOL, "V2");
+        raw.put(Setting.CONNECT_TIMEOUT, "250ms");
+
+        SidecarConfig c = SidecarConfig.parse(raw);
+
+        assertThat(c.listen()).isEqualTo(new HostPort("0.0.0.0", 8080));
+        assertThat(c.upstream()).isEqualTo(Path.of("/var/run/udsproxy/app.sock"));
+        assertThat(c.egress()).containsExactly(
+                new EgressRoute("redis", new HostPort("redis.default.svc", 6379)),
+                new EgressRoute("api", new HostPort("fd00::1", 443)));
+        assertThat(c.egressSocket(c.egress().get(0))).isEqualTo(Path.of("/var/run/udsproxy/egress/redis.sock"));
+        assertThat(c.proxyProtocol()).isEqualTo(ProxyProtocol.V2);
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "LISTEN          | 8080                    | host:port",
+        "LISTEN          | 0.0.0.0:70000           | port from 1 to 65535",
+        "LISTEN          | ::1:80                  | [addr]:port",
+        "ADMIN           | localhost:              | host:port",
+        "UPSTREAM        | /var/run/app.sock       | unix:/absolute/path",
+        "UPSTREAM        | unix:relative.sock      | unix:/absolute/path",
+        "EGRESS          | redis                   | name=host:port",
+        "EGRESS          | Redis=r:6379            | name is 1-63 of",
+        "EGRESS          | a=r:1,a=s:2             | each name once",
+        "EGRESS          | a=r:0                   | port 1-65535",
+        "SOCKET_DIR      | relative/dir            | absolute directory",
+        "PROXY_PROTOCOL  | v3                      | off, v1 or v2",
+        "CONNECT_TIMEOUT | 5                       | unit ms, s, m or h",
+        "CONNECT_TIMEOUT | 0s                      | greater than zero",
+        "IDLE_TIMEOUT    | -1s                     | 0s disables it",
+        "MAX_CONNECTIONS | 0                       | from 1 to 1000000",
+        "IO_THREADS      | many                    | from 1 to 64",
+        "TRANSPORT       | kqueue                  | auto, epoll or nio",
+    })
+    void aBadValueNamesSettingValueAndWhatIsAllowed(Setting setting, String value, String allowed) {
+        Map<Setting, String> raw = defaults();
+        raw.put(setting, value);
+
+        assertThatThrownBy(() -> SidecarConfig.parse(raw))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(setting.flag())
+                .hasMessageContaining(setting.env())
+                .hasMessageContaining("\"" + value + "\"")
+                .hasMessageContaining(allowed);
+    }
+
+    @Test
+    void socketPathsLongerThanTheKernelLimitAreRefused() {
+        Map<Setting, String> raw = defaults();
+        raw.put(Setting.UPSTREAM, "unix:/" + "a".repeat(120));
+
+        assertThatThrownBy(() -> SidecarConfig.parse(raw)).hasMessageContaining("longer than 107 bytes");
+    }
+}
