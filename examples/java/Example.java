@@ -58,12 +58,16 @@ public class Example {
     }
 
     static ServerSocketChannel listenUnix(Path path) throws IOException {
-        // A socket file left by a previous run makes bind() fail with "Address already in use".
-        Files.deleteIfExists(path);
+        // Bind under a temporary name, set 0660 (the sidecar shares our group; nobody else in the Pod
+        // may connect), then rename: the socket appears with its final mode, never world-connectable,
+        // and a socket file left by a previous run is replaced.
+        Path staging = path.resolveSibling("." + path.getFileName() + ".tmp");
+        Files.deleteIfExists(staging);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path), 1024);
-        // 0660: the sidecar shares our group; nobody else in the Pod may connect.
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        server.bind(UnixDomainSocketAddress.of(staging), 1024);
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-rw----"));
+        Files.move(staging, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Files.deleteIfExists(path);

@@ -42,8 +42,11 @@ if (socket) {
   try { fs.unlinkSync(socket); } catch (e) { if (e.code !== 'ENOENT') fail(`cannot remove stale ${socket}: ${e.message}`); }
   const server = http.createServer(handler('unix'));
   server.on('error', (e) => fail(`cannot listen on unix:${socket}: ${e.message}`));
+  // 0660: the sidecar shares our group; nobody else in the Pod may connect. The umask makes the
+  // socket file appear with that mode, so there is no moment where anyone may connect.
+  const umask = process.umask(0o117);
   server.listen(socket, () => {
-    // 0660: the sidecar shares our group; nobody else in the Pod may connect.
+    process.umask(umask);
     fs.chmodSync(socket, 0o660);
     console.error(`example-node: listening on unix:${socket}`);
   });

@@ -53,9 +53,11 @@ class ChartRenderIT {
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(env(operator)).containsEntry("UDSPROXY_LEADER_ELECTION", "true")
-                .containsEntry("UDSPROXY_WEBHOOK_CONFIGURATION", FULLNAME + "-webhook")
-                .containsEntry("UDSPROXY_CERTIFICATE_PROVIDER", "operator")
-                .containsEntry("UDSPROXY_EXCLUDED_NAMESPACES", "kube-system,kube-public," + NAMESPACE);
+                .containsEntry("UDSPROXY_WEBHOOK_CONFIGURATION_NAME", FULLNAME + "-webhook")
+                .containsEntry("UDSPROXY_WEBHOOK_SERVICE_NAME", FULLNAME + "-webhook")
+                .containsEntry("UDSPROXY_WEBHOOK_SECRET_NAME", FULLNAME + "-webhook-tls")
+                .containsEntry("UDSPROXY_WEBHOOK_PORT", "8443")
+                .containsEntry("UDSPROXY_WEBHOOK_CERTIFICATES", "operator");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("udsproxy.dev/inject", "false");
 
@@ -154,12 +156,11 @@ class ChartRenderIT {
         assertThat(pod.getImagePullSecrets()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("regcred"));
         assertThat(pod.getServiceAccountName()).isEqualTo("custom-sa");
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
-        assertThat(env(operator)).containsEntry("QUARKUS_HTTP_SSL_PORT", "9443")
+        assertThat(env(operator)).containsEntry("UDSPROXY_WEBHOOK_PORT", "9443")
                 .containsEntry("QUARKUS_HTTP_PORT", "9080")
                 .containsEntry("QUARKUS_LOG_CATEGORY__DEV_UDSPROXY__LEVEL", "DEBUG")
-                .containsEntry("UDSPROXY_CERTIFICATE_PROVIDER", "cert-manager");
-        assertThat(operator.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath())
-                .isEqualTo("/etc/udsproxy/webhook-tls"));
+                .containsEntry("UDSPROXY_WEBHOOK_CERTIFICATES", "cert-manager");
+        assertThat(operator.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
 
         MutatingWebhookConfiguration config = chart.get(MutatingWebhookConfiguration.class, FULLNAME + "-webhook");
         assertThat(config.getMetadata().getAnnotations())
