@@ -3,7 +3,6 @@ package dev.udsproxy.operator.customresource;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
-import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("udsproxy.dev")
 @Version("v1alpha1")
-@ShortNames("sidecarprofile")
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Native", jsonPath = ".spec.nativeSidecar", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Injected", jsonPath = ".status.injectedPods", type = AdditionalPrinterColumn.Type.INTEGER)

@@ -44,11 +44,12 @@ public final class AdmissionHandler {
         JsonNode request = validRequest(review);
         String uid = request.get("uid").asText();
         String namespace = request.path("namespace").asText("");
+        boolean dryRun = request.path("dryRun").asBoolean(false);
         JsonNode object = request.get("object");
         if (!"Pod".equals(request.path("kind").path("kind").asText()) || !"CREATE".equals(
                 request.path("operation").asText()) || object == null || !object.isObject()) {
             return new AdmissionOutcome(allowed(uid, null, List.of()), Result.IGNORED, null,
-                    "not a Pod creation", null, namespace);
+                    "not a Pod creation", null, namespace, dryRun);
         }
         Pod pod;
         try {
@@ -60,22 +61,23 @@ public final class AdmissionHandler {
             throw new MalformedReviewException("request.object is a Pod without metadata or containers");
         }
         try {
-            return decideAndMutate(uid, namespace, object, pod);
+            return decideAndMutate(uid, namespace, object, pod, dryRun);
         } catch (InvalidAnnotationException e) {
             return new AdmissionOutcome(refused(uid, 422, "Invalid", e.getMessage()), Result.REFUSED, null,
-                    e.getMessage(), pod, namespace);
+                    e.getMessage(), pod, namespace, dryRun);
         } catch (RuntimeException e) {
             String message = "udsproxy could not inject the sidecar: " + e;
             return new AdmissionOutcome(refused(uid, 500, "InternalError", message), Result.REFUSED, null,
-                    message, pod, namespace);
+                    message, pod, namespace, dryRun);
         }
     }
 
-    private AdmissionOutcome decideAndMutate(String uid, String namespace, JsonNode object, Pod pod) {
+    private AdmissionOutcome decideAndMutate(String uid, String namespace, JsonNode object, Pod pod,
+            boolean dryRun) {
         InjectionDecision decision = policy.decide(pod, namespace, context.namespaceLabels(namespace));
         if (!decision.inject()) {
             return new AdmissionOutcome(allowed(uid, null, List.of()), Result.SKIPPED, decision, decision.reason(),
-                    pod, namespace);
+                    pod, namespace, dryRun);
         }
         Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
         InjectionRequest request = AnnotationParser.parse(annotations);
@@ -83,7 +85,7 @@ public final class AdmissionHandler {
                 context.clusterSupportsNativeSidecars());
         JsonNode patch = PodPatch.diff(object, mutation.pod());
         return new AdmissionOutcome(allowed(uid, patch, mutation.warnings()), Result.INJECTED, decision,
-                decision.reason(), pod, namespace);
+                decision.reason(), pod, namespace, dryRun);
     }
 
     private ProfileSettings profile(String name) {

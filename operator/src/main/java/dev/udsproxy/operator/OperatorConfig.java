@@ -1,0 +1,66 @@
+package dev.udsproxy.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All settings of the operator, in one place; Quarkus validates them at start and names the
+ * property that is wrong. Env form: {@code UDSPROXY_WEBHOOK_PORT} for {@code udsproxy.webhook.port}.
+ */
+@ConfigMapping(prefix = "udsproxy")
+public interface OperatorConfig {
+
+    /** The operator's own namespace: never injected; home of the webhook Secret. */
+    @WithDefault("udsproxy-system")
+    String namespace();
+
+    Webhook webhook();
+
+    /** How often the catch-up looks for opted-in Pods running without the sidecar. */
+    @WithDefault("PT2M")
+    Duration catchUpInterval();
+
+    interface Webhook {
+        @WithDefault("0.0.0.0")
+        String host();
+
+        @WithDefault("8443")
+        int port();
+
+        /** The Service in front of the webhook: its DNS names go into the serving certificate. */
+        @WithDefault("udsproxy-operator-webhook")
+        String serviceName();
+
+        /** The MutatingWebhookConfiguration whose caBundle the operator keeps current. */
+        @WithDefault("udsproxy-operator")
+        String configurationName();
+
+        @WithDefault("udsproxy-webhook-tls")
+        String secretName();
+
+        /** operator: the operator issues and rotates; cert-manager: it only serves what cert-manager puts in the Secret. */
+        @WithDefault("operator")
+        CertificateSource certificates();
+
+        /** More names for the serving certificate, e.g. localhost when the API server calls by URL. */
+        Optional<List<String>> extraDnsNames();
+
+        Optional<List<String>> extraIpAddresses();
+
+        @WithDefault("P3650D")
+        Duration caValidity();
+
+        @WithDefault("P90D")
+        Duration servingValidity();
+
+        @WithDefault("PT10M")
+        Duration checkInterval();
+    }
+
+    enum CertificateSource {
+        OPERATOR, CERT_MANAGER
+    }
+}

@@ -1,0 +1,18 @@
+package dev.udsproxy.operator.reconciler;
+
+import dev.udsproxy.operator.workload.TemplateUpdater;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import jakarta.inject.Inject;
+
+/** Opt-in on DaemonSet Pod templates; see {@link WorkloadOptInReconciler}. */
+@ControllerConfiguration(name = "daemonset-opt-in")
+public class DaemonSetOptInReconciler extends WorkloadOptInReconciler<DaemonSet> {
+    @Inject
+    TemplateUpdater templates;
+
+    @Override
+    TemplateUpdater templates() {
+        return templates;
+    }
+}

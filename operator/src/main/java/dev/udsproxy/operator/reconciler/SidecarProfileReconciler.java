@@ -1,0 +1,127 @@
+package dev.udsproxy.operator.reconciler;
+
+import dev.udsproxy.operator.OperatorConfig;
+import dev.udsproxy.operator.catchup.PodCensus;
+import dev.udsproxy.operator.customresource.CatchUpPolicy;
+import dev.udsproxy.operator.customresource.SidecarProfile;
+import dev.udsproxy.operator.customresource.SidecarProfileStatus;
+import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.ProfileSettings;
+import dev.udsproxy.operator.webhook.ClusterInjectionContext;
+import dev.udsproxy.operator.workload.TemplateUpdater;
+import dev.udsproxy.operator.workload.WorkloadEvents;
+import dev.udsproxy.operator.workload.WorkloadOptIn;
+import dev.udsproxy.operator.workload.Workloads;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A profile changed, or the catch-up timer fired: roll the workloads that use the profile,
+ * count its Pods, and deal with opted-in Pods that run without the sidecar.
+ */
+@ControllerConfiguration(name = "sidecarprofile")
+public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
+    private static final int LISTED_MISSING = 10;
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final ClusterInjectionContext context;
+    private final TemplateUpdater templates;
+    private final WorkloadEvents events;
+
+    public SidecarProfileReconciler(KubernetesClient client, OperatorConfig config, ClusterInjectionContext context,
+            TemplateUpdater templates, WorkloadEvents events) {
+        this.client = client;
+        this.config = config;
+        this.context = context;
+        this.templates = templates;
+        this.events = events;
+    }
+
+    @Override
+    public UpdateControl<SidecarProfile> reconcile(SidecarProfile profile, Context<SidecarProfile> ctx) {
+        context.start();
+        String name = profile.getMetadata().getName();
+        ProfileSettings settings = ProfileSettings.from(name, profile.getSpec());
+        for (var workload : Workloads.annotated(client, Annotations.INJECT)) {
+            var template = Workloads.template(workload).getMetadata();
+            if (WorkloadOptIn.profileName(workload.getMetadata(), template).equals(name)) {
+                templates.update(workload);
+            }
+        }
+        PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), context::namespaceLabels,
+                new InjectionPolicy(config.namespace()));
+        SidecarProfileStatus previous = profile.getStatus();
+        catchUp(profile, settings, census, previous == null ? null : previous.missingPods);
+
+        SidecarProfileStatus status = new SidecarProfileStatus();
+        status.observedGeneration = profile.getMetadata().getGeneration();
+        status.injectedPods = census.injected();
+        status.outdatedPods = census.outdated();
+        status.missingPods = census.missing().size();
+        status.missingPodNames = census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName).toList();
+        status.conditions = List.of(new ConditionBuilder()
+                .withType("Ready").withStatus(census.missing().isEmpty() ? "True" : "False")
+                .withReason(census.missing().isEmpty() ? "AllPodsInjected" : "PodsWithoutSidecar")
+                .withMessage(census.injected() + " injected, " + census.outdated() + " outdated, "
+                        + census.missing().size() + " without the sidecar")
+                .withObservedGeneration(profile.getMetadata().getGeneration())
+                .withLastTransitionTime(DateTimeFormatter.ISO_INSTANT.format(Instant.now()))
+                .build());
+        profile.setStatus(status);
+        return UpdateControl.patchStatus(profile).rescheduleAfter(config.catchUpInterval());
+    }
+
+    private void catchUp(SidecarProfile profile, ProfileSettings settings, PodCensus census, Integer reportedBefore) {
+        if (census.missing().isEmpty()) {
+            return;
+        }
+        String names = String.join(", ", census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName)
+                .toList());
+        if (settings.catchUpPolicy() == CatchUpPolicy.DELETE) {
+            int deleted = 0;
+            for (Pod pod : census.missing()) {
+                // Only Pods a controller recreates: a bare Pod would be gone for good.
+                if (pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()))) {
+                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                            .delete();
+                    deleted++;
+                }
+            }
+            events.record(profile, "Normal", "DeletedForInjection", deleted + " Pod(s) without the sidecar deleted"
+                    + " so that their controllers recreate them through the webhook: " + names);
+        } else if (!Integer.valueOf(census.missing().size()).equals(reportedBefore)) {
+            events.record(profile, "Warning", "PodsWithoutSidecar", census.missing().size()
+                    + " opted-in Pod(s) run without the sidecar (created while the webhook was unreachable?): "
+                    + names + "; set spec.catchUp.policy=delete to have them recreated");
+        }
+    }
+
+    /** Pods that may be ours: labelled opt-in anywhere, or in a namespace that opts in. */
+    private List<Pod> candidatePods() {
+        Map<String, Pod> byUid = new LinkedHashMap<>();
+        Stream.concat(
+                client.pods().inAnyNamespace().withLabel(Annotations.INJECT, "true").list().getItems().stream(),
+                client.namespaces().withLabel(Annotations.NAMESPACE_INJECTION, Annotations.NAMESPACE_INJECTION_ENABLED)
+                        .list().getItems().stream()
+                        .flatMap(ns -> client.pods().inNamespace(ns.getMetadata().getName()).list().getItems().stream()))
+                .forEach(p -> byUid.putIfAbsent(p.getMetadata().getUid(), p));
+        return List.copyOf(byUid.values());
+    }
+
+    private static String qualifiedName(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    }
+}

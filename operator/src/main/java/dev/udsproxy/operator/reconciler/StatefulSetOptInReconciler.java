@@ -1,0 +1,18 @@
+package dev.udsproxy.operator.reconciler;
+
+import dev.udsproxy.operator.workload.TemplateUpdater;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import jakarta.inject.Inject;
+
+/** Opt-in on StatefulSet Pod templates; see {@link WorkloadOptInReconciler}. */
+@ControllerConfiguration(name = "statefulset-opt-in")
+public class StatefulSetOptInReconciler extends WorkloadOptInReconciler<StatefulSet> {
+    @Inject
+    TemplateUpdater templates;
+
+    @Override
+    TemplateUpdater templates() {
+        return templates;
+    }
+}

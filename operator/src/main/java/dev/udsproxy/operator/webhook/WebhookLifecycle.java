@@ -1,0 +1,83 @@
+package dev.udsproxy.operator.webhook;
+
+import dev.udsproxy.operator.OperatorConfig;
+import dev.udsproxy.operator.certificates.ServingMaterial;
+import dev.udsproxy.operator.certificates.WebhookCertificates;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the webhook once its certificates exist, and checks them on a timer: a renewed
+ * certificate is swapped into the running server, no restart.
+ */
+@ApplicationScoped
+public class WebhookLifecycle {
+    private static final Logger LOG = Logger.getLogger(WebhookLifecycle.class);
+
+    private final OperatorConfig config;
+    private final ClusterInjectionContext context;
+    private final WebhookCertificates certificates;
+    private final AdmissionReporter reporter;
+    private final Vertx vertx;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "udsproxy-webhook-certificates");
+        t.setDaemon(true);
+        return t;
+    });
+    private WebhookServer server;
+    private volatile ServingMaterial serving;
+
+    public WebhookLifecycle(OperatorConfig config, ClusterInjectionContext context, WebhookCertificates certificates,
+            AdmissionReporter reporter, Vertx vertx) {
+        this.config = config;
+        this.context = context;
+        this.certificates = certificates;
+        this.reporter = reporter;
+        this.vertx = vertx;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        context.start();
+        serving = certificates.ensure();
+        server = new WebhookServer(vertx, new AdmissionHandler(context), reporter::report);
+        server.start(config.webhook().host(), config.webhook().port(), serving);
+        long every = config.webhook().checkInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Also the way in for tests that do not want to wait for the timer. */
+    public void renew() {
+        try {
+            ServingMaterial next = certificates.ensure();
+            if (!next.certificatePem().equals(serving.certificatePem())) {
+                server.updateTls(next);
+                serving = next;
+            }
+        } catch (RuntimeException e) {
+            // The current certificate is still valid (renewal starts with a third of its life left): try again later.
+            LOG.errorf(e, "webhook certificate check failed; serving the current one until %s", serving.notAfter());
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public ServingMaterial serving() {
+        return serving;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        timer.shutdownNow();
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.udsproxy.operator.workload;
+
+import dev.udsproxy.operator.customresource.SidecarProfile;
+import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.ProfileSettings;
+import dev.udsproxy.operator.webhook.ClusterInjectionContext;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Objects;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes what {@link WorkloadOptIn} decides onto a workload's Pod template, and reports it
+ * with an Event on the workload. Shared by the workload reconcilers (a workload changed)
+ * and the profile reconciler (a profile changed: every workload using it rolls).
+ */
+@ApplicationScoped
+public class TemplateUpdater {
+    private static final Logger LOG = Logger.getLogger(TemplateUpdater.class);
+
+    private final KubernetesClient client;
+    private final ClusterInjectionContext context;
+    private final WorkloadEvents events;
+
+    public TemplateUpdater(KubernetesClient client, ClusterInjectionContext context, WorkloadEvents events) {
+        this.client = client;
+        this.context = context;
+        this.events = events;
+    }
+
+    public void update(HasMetadata workload) {
+        context.start();
+        var template = Workloads.template(workload);
+        var desired = WorkloadOptIn.desired(workload.getMetadata(), template.getMetadata(), this::hash);
+        String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
+        if ("true".equals(workload.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(profile) == null) {
+            events.record(workload, "Warning", "ProfileNotFound", "SidecarProfile " + profile
+                    + " does not exist: the webhook refuses this workload's Pods until it does");
+        }
+        if (desired.isEmpty()) {
+            return;
+        }
+        String before = annotation(template.getMetadata().getAnnotations(), Annotations.PROFILE_HASH);
+        String after = desired.get().annotations().get(Annotations.PROFILE_HASH);
+        client.resource(workload).edit(w -> {
+            var meta = Workloads.template(w).getMetadata();
+            meta.setLabels(desired.get().labels());
+            meta.setAnnotations(desired.get().annotations());
+            return w;
+        });
+        String what = before == null && after != null ? "opted in to udsproxy injection with profile " + profile
+                : after == null ? "opted out of udsproxy injection"
+                : !Objects.equals(before, after) ? "rolling out: SidecarProfile " + profile + " changed (" + before
+                        + " -> " + after + ")"
+                : "Pod template opt-in updated";
+        LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
+                workload.getMetadata().getName(), what);
+        events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+    }
+
+    /** The profile's hash, the built-in default's when no "default" profile exists, null for a missing named one. */
+    String hash(String profile) {
+        var spec = context.profile(profile);
+        if (spec.isEmpty() && !SidecarProfile.DEFAULT_NAME.equals(profile)) {
+            return null;
+        }
+        return ProfileSettings.from(profile, spec.orElse(null)).hash();
+    }
+
+    private static String annotation(java.util.Map<String, String> annotations, String key) {
+        return Optional.ofNullable(annotations).map(a -> a.get(key)).orElse(null);
+    }
+}

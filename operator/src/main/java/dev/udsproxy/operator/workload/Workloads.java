@@ -1,0 +1,38 @@
+package dev.udsproxy.operator.workload;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The three kinds of workload we opt in, behind one accessor for their Pod template. */
+public final class Workloads {
+    private Workloads() {
+    }
+
+    public static PodTemplateSpec template(HasMetadata workload) {
+        return switch (workload) {
+            case Deployment d -> d.getSpec().getTemplate();
+            case StatefulSet s -> s.getSpec().getTemplate();
+            case DaemonSet d -> d.getSpec().getTemplate();
+            default -> throw new IllegalArgumentException("not a workload: " + workload.getKind());
+        };
+    }
+
+    /** Every workload of the cluster that carries our opt-in annotation (true or false). */
+    public static List<HasMetadata> annotated(KubernetesClient client, String annotation) {
+        return Stream.<List<? extends HasMetadata>>of(
+                        client.apps().deployments().inAnyNamespace().list().getItems(),
+                        client.apps().statefulSets().inAnyNamespace().list().getItems(),
+                        client.apps().daemonSets().inAnyNamespace().list().getItems())
+                .flatMap(List::stream)
+                .filter(w -> w.getMetadata().getAnnotations() != null
+                        && w.getMetadata().getAnnotations().containsKey(annotation))
+                .map(w -> (HasMetadata) w)
+                .toList();
+    }
+}
