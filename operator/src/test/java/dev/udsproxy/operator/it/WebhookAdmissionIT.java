@@ -1,0 +1,121 @@
+package dev.udsproxy.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.udsproxy.controlplane.TestNamespaces;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The API server calls our webhook over TLS; what it stores is what we answered. */
+@QuarkusTest
+@WithTestResource(ControlPlaneResource.class)
+class WebhookAdmissionIT {
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    static KubernetesClient client() {
+        return ControlPlaneResource.plane().client();
+    }
+
+    /** Webhook configurations reach the API server asynchronously; a dry run shows when ours is live. */
+    @BeforeAll
+    static void webhookIsLive() {
+        String ns = TestNamespaces.create(client(), "live", Map.of());
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> TestPods.sidecar(
+                client().pods().inNamespace(ns).resource(TestPods.optedIn("probe")).dryRun().create()).isPresent());
+    }
+
+    @Test
+    void storedPodHasTheSidecar() {
+        String ns = TestNamespaces.create(client(), "inject", Map.of());
+
+        Pod stored = client().pods().inNamespace(ns).resource(TestPods.optedIn("web")).create();
+
+        assertThat(TestPods.sidecar(stored)).hasValueSatisfying(sidecar -> {
+            assertThat(sidecar.getRestartPolicy()).as("native sidecar on Kubernetes 1.34").isEqualTo("Always");
+            assertThat(sidecar.getPorts()).anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("http");
+                assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+        });
+        assertThat(stored.getSpec().getContainers().get(0).getPorts()).isEmpty();
+        assertThat(stored.getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("UDSPROXY_SOCKET"));
+        assertThat(stored.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getName()).isEqualTo("udsproxy-sockets"));
+        assertThat(stored.getMetadata().getAnnotations()).containsKey("udsproxy.dev/status");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("Injected");
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("web");
+                }));
+    }
+
+    @Test
+    void restrictedNamespaceAdmitsTheInjectedPod() {
+        String ns = TestNamespaces.create(client(), "restricted", Map.of(
+                "pod-security.kubernetes.io/enforce", "restricted",
+                "pod-security.kubernetes.io/enforce-version", "latest"));
+        // Control: Pod Security really enforces here, an app without its own security context is refused.
+        Pod careless = new PodBuilder(TestPods.optedIn("careless")).editSpec().editFirstContainer()
+                .withSecurityContext(null).endContainer().endSpec().build();
+        assertThatThrownBy(() -> client().pods().inNamespace(ns).resource(careless).create())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("restricted");
+
+        Pod stored = client().pods().inNamespace(ns).resource(TestPods.optedIn("web")).create();
+
+        assertThat(TestPods.sidecar(stored)).isPresent();
+    }
+
+    @Test
+    void invalidAnnotationIsRefusedWithItsMessage() {
+        String ns = TestNamespaces.create(client(), "invalid", Map.of());
+        Pod pod = new PodBuilder(TestPods.optedIn("web")).editMetadata()
+                .addToAnnotations("udsproxy.dev/port", "70000").endMetadata().build();
+
+        assertThatThrownBy(() -> client().pods().inNamespace(ns).resource(pod).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("invalid annotation udsproxy.dev/port=\"70000\": allowed is a TCP port number");
+    }
+
+    @Test
+    void namespaceLabelOptsInAndPodAnnotationOptsOut() {
+        String ns = TestNamespaces.create(client(), "nsopt", Map.of("udsproxy.dev/injection", "enabled"));
+
+        Pod in = client().pods().inNamespace(ns).resource(TestPods.pod("in", Map.of(), Map.of())).create();
+        Pod out = client().pods().inNamespace(ns).resource(TestPods.pod("out",
+                Map.of("udsproxy.dev/inject", "false"), Map.of("udsproxy.dev/inject", "false"))).create();
+
+        assertThat(TestPods.sidecar(in)).isPresent();
+        assertThat(TestPods.sidecar(out)).isEmpty();
+    }
+
+    @Test
+    void decisionsAreCountedInMetrics() throws Exception {
+        String ns = TestNamespaces.create(client(), "metrics", Map.of());
+        client().pods().inNamespace(ns).resource(TestPods.optedIn("counted")).create();
+
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(body).containsPattern("udsproxy_admissions_total\\{decision=\"INJECT\",result=\"INJECTED\"} [1-9]")
+                .contains("udsproxy_admission_duration_seconds");
+    }
+}
