@@ -27,6 +27,14 @@ final class Repo {
         return root().resolve("examples");
     }
 
+    static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Scratch space under target/, so helm's caches and temp files stay out of the user's home. */
     static Path scratch(String name) {
         try {
