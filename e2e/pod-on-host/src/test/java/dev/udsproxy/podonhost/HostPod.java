@@ -1,0 +1,150 @@
+package dev.udsproxy.podonhost;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * An injected Pod run on the host: each container a process, each volume a folder, each declared
+ * port a free host port. Starting is left to the test, so it can look between the steps the
+ * kubelet takes; {@link #close()} stops whatever was started.
+ */
+final class HostPod implements AutoCloseable {
+    private final Pod pod;
+    private final Path root;
+    private final HostImages images;
+    private final Map<String, Path> volumes;
+    private final Map<Integer, Integer> ports;
+    private final List<ContainerProcess> started = new ArrayList<>();
+
+    private HostPod(Pod pod, Path root, HostImages images, Map<String, Path> volumes, Map<Integer, Integer> ports) {
+        this.pod = pod;
+        this.root = root;
+        this.images = images;
+        this.volumes = volumes;
+        this.ports = ports;
+    }
+
+    static HostPod create(Pod pod, Path root, Map<String, List<Path>> configMapFiles, HostImages images)
+            throws IOException {
+        Map<Integer, Integer> ports = new LinkedHashMap<>();
+        for (Container c : containers(pod).toList()) {
+            for (ContainerPort p : c.getPorts()) {
+                ports.put(p.getContainerPort(), freePort());
+            }
+        }
+        return new HostPod(pod, root, images, HostVolumes.create(pod, root.resolve("volumes"), configMapFiles),
+                ports);
+    }
+
+    Container container(String name) {
+        return containers(pod).filter(c -> c.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("the Pod has no container " + name + "; it has "
+                        + containers(pod).map(Container::getName).collect(Collectors.joining(", "))));
+    }
+
+    /** Mount path and declared ports of one container moved to the host. */
+    HostRewrite rewrite(String containerName) {
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        for (VolumeMount m : container(containerName).getVolumeMounts()) {
+            Path folder = volumes.get(m.getName());
+            if (folder == null) {
+                throw new AssertionError("container " + containerName + " mounts volume " + m.getName()
+                        + ", which the Pod does not have");
+            }
+            mounts.put(m.getMountPath(), folder);
+        }
+        return new HostRewrite(mounts, ports);
+    }
+
+    /** The container's env as its process sees it: the image's, then the spec's with paths and ports moved. */
+    Map<String, String> env(String containerName) {
+        HostRewrite rewrite = rewrite(containerName);
+        Map<String, String> env = new LinkedHashMap<>(images.imageEnv());
+        for (EnvVar e : container(containerName).getEnv()) {
+            if (e.getValueFrom() != null) {
+                throw new IllegalArgumentException("env " + e.getName() + " of " + containerName
+                        + " uses valueFrom, which needs an API server");
+            }
+            env.put(e.getName(), rewrite.apply(e.getValue() == null ? "" : e.getValue()));
+        }
+        return env;
+    }
+
+    ContainerProcess start(String containerName) throws IOException {
+        HostRewrite rewrite = rewrite(containerName);
+        List<String> argv = images.argv(container(containerName)).stream().map(rewrite::apply).toList();
+        ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
+                logFile(containerName));
+        started.add(process);
+        return process;
+    }
+
+    /** An exec in the container (a postStart hook): its env, its paths; returns the exit code, output in the log. */
+    int exec(String containerName, List<String> command, long timeoutSeconds) throws IOException,
+            InterruptedException {
+        HostRewrite rewrite = rewrite(containerName);
+        ContainerProcess process = ContainerProcess.start(containerName + "-exec",
+                command.stream().map(rewrite::apply).toList(), env(containerName), logFile(containerName + "-exec"));
+        started.add(process);
+        return process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    KubeletProbe.Result probe(String containerName, Function<Container, Probe> which) throws InterruptedException {
+        Container c = container(containerName);
+        Probe probe = which.apply(c);
+        if (probe == null) {
+            throw new AssertionError("container " + containerName + " has no such probe");
+        }
+        return KubeletProbe.run(probe, c, rewrite(containerName));
+    }
+
+    /** The host port behind a named port of any container: where the cluster's traffic would arrive. */
+    int hostPort(String portName) {
+        return containers(pod).flatMap(c -> c.getPorts().stream()).filter(p -> portName.equals(p.getName()))
+                .map(p -> ports.get(p.getContainerPort())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container of the Pod declares a port named " + portName));
+    }
+
+    /** Every log so far, for failure messages. */
+    String logs() {
+        return started.stream().map(ContainerProcess::log).collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+        // Reverse order, as the kubelet stops a Pod: the app before its sidecar.
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).stop();
+        }
+    }
+
+    private Path logFile(String name) throws IOException {
+        return Files.createDirectories(root.resolve("logs")).resolve(name + ".log");
+    }
+
+    private static Stream<Container> containers(Pod pod) {
+        return Stream.concat(pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
