@@ -1,0 +1,126 @@
+package dev.udsproxy.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.udsproxy.controlplane.TestNamespaces;
+import dev.udsproxy.operator.customresource.CatchUpPolicy;
+import dev.udsproxy.operator.customresource.SidecarProfile;
+import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Annotated workloads, profiles that change, the CRD's validation, and the catch-up. Needs kube-controller-manager. */
+@QuarkusTest
+@WithTestResource(ControlPlaneResource.class)
+class WorkloadIT {
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    static KubernetesClient client() {
+        return ControlPlaneResource.plane().client();
+    }
+
+    @Test
+    void annotatedDeploymentPodsComeOutInjectedAndAProfileChangeRollsThem() {
+        String ns = TestNamespaces.create(client(), "deploy", Map.of());
+        String profile = "roll-" + ns;
+        createProfile(profile, "registry.example/udsproxy/sidecar:1", CatchUpPolicy.REPORT);
+
+        client().apps().deployments().inNamespace(ns).resource(TestPods.deployment("web",
+                Map.of("udsproxy.dev/inject", "true", "udsproxy.dev/profile", profile), Map.of())).create();
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns))
+                .anySatisfy(p -> assertThat(sidecarImage(p)).isEqualTo("registry.example/udsproxy/sidecar:1")));
+        var template = client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate();
+        assertThat(template.getMetadata().getLabels()).containsEntry("udsproxy.dev/inject", "true");
+        String hashBefore = template.getMetadata().getAnnotations().get("udsproxy.dev/profile-hash");
+        assertThat(hashBefore).isNotBlank();
+
+        client().resources(SidecarProfile.class).withName(profile)
+                .edit(p -> {
+                    p.getSpec().image = "registry.example/udsproxy/sidecar:2";
+                    return p;
+                });
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns))
+                .anySatisfy(p -> assertThat(sidecarImage(p)).isEqualTo("registry.example/udsproxy/sidecar:2")));
+        assertThat(client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate()
+                .getMetadata().getAnnotations().get("udsproxy.dev/profile-hash")).isNotEqualTo(hashBefore);
+        assertThat(client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied"));
+    }
+
+    @Test
+    void crdRejectsAnInvalidProfile() {
+        var invalid = new GenericKubernetesResourceBuilder().withApiVersion("udsproxy.dev/v1alpha1")
+                .withKind("SidecarProfile").withNewMetadata().withName("invalid").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("image", "registry.example/udsproxy/sidecar:1",
+                        "nativeSidecar", "sometimes", "ports", Map.of("admin", 70000)))
+                .build();
+
+        assertThatThrownBy(() -> client().genericKubernetesResources("udsproxy.dev/v1alpha1", "SidecarProfile")
+                .resource(invalid).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.nativeSidecar")
+                .hasMessageContaining("spec.ports.admin");
+    }
+
+    @Test
+    void podsCreatedBeforeTheOptInAreDeletedAndComeBackInjected() {
+        String ns = TestNamespaces.create(client(), "catchup", Map.of());
+        String profile = "catchup-" + ns;
+        createProfile(profile, "registry.example/udsproxy/sidecar:1", CatchUpPolicy.DELETE);
+        client().apps().deployments().inNamespace(ns).resource(TestPods.deployment("late", Map.of(),
+                Map.of("udsproxy.dev/profile", profile))).create();
+        await().atMost(PATIENCE).until(() -> !pods(ns).isEmpty());
+        assertThat(pods(ns)).allSatisfy(p -> assertThat(TestPods.sidecar(p)).isEmpty());
+
+        // The namespace opts in after its Pods exist: only the catch-up can fix them.
+        client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("udsproxy.dev/injection", "enabled");
+            return n;
+        });
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns)).isNotEmpty()
+                .allSatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
+        assertThat(client().v1().events().inNamespace("default").list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("DeletedForInjection");
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo(profile);
+                });
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var status = client().resources(SidecarProfile.class).withName(profile).get().getStatus();
+            assertThat(status.injectedPods).isPositive();
+            assertThat(status.missingPods).isZero();
+        });
+    }
+
+    private static void createProfile(String name, String image, CatchUpPolicy policy) {
+        var profile = new SidecarProfile();
+        profile.getMetadata().setName(name);
+        SidecarProfileSpec spec = new SidecarProfileSpec();
+        spec.image = image;
+        spec.catchUp = new SidecarProfileSpec.CatchUp();
+        spec.catchUp.policy = policy;
+        profile.setSpec(spec);
+        client().resources(SidecarProfile.class).resource(profile).create();
+    }
+
+    private static List<Pod> pods(String ns) {
+        return client().pods().inNamespace(ns).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static String sidecarImage(Pod pod) {
+        return TestPods.sidecar(pod).map(c -> c.getImage()).orElse(null);
+    }
+}
