@@ -31,8 +31,12 @@ for var in DEMO_PROXY_PORT:$proxy_port DEMO_APP_PORT:$app_port DEMO_ADMIN_PORT:$
 done
 
 if [ ! -f "$jar" ] || [ -n "$(find sidecar/src sidecar/pom.xml -newer "$jar" -print -quit)" ]; then
-  echo "demo: building the sidecar jar (./mvnw -pl sidecar -am package -DskipTests) ..." >&2
-  ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests
+  echo "demo: building the sidecar jar (./mvnw -pl sidecar -am package -DskipTests, about 20 s) ..." >&2
+  build_log=$(mktemp "${TMPDIR:-/tmp}/udsproxy-demo-build.XXXXXX")
+  if ! ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests >"$build_log" 2>&1; then
+    cat "$build_log" >&2; echo "demo: the sidecar build failed (log above)" >&2; exit 1
+  fi
+  rm -f "$build_log"
 fi
 jvm_flags=()
 if [ -f "$flags_file" ]; then
