@@ -1,29 +1,42 @@
 package dev.udsproxy.podonhost;
 
 import io.fabric8.kubernetes.api.model.Container;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the container images would bring, taken from the host instead: the sidecar image's
- * entrypoint is the launcher {@code sidecar/bin/udsproxy-sidecar} (same jar, same jvm.options),
- * on PATH under its own name as in the image; the JDK image's {@code java} is this JVM's.
+ * What the container images would bring, taken from the host instead. The sidecar image: the
+ * launcher, the jar and jvm.options in one folder (the layout bin/udsproxy-sidecar supports for
+ * images), copied so that a rebuild of sidecar/ during the test cannot swap the jar under a
+ * running process; the launcher is on PATH under its own name. The JDK image's {@code java} is
+ * this JVM's, also on PATH.
  */
 record HostImages(Path sidecarBin, Path javaHome) {
     static final String SIDECAR_LAUNCHER = "udsproxy-sidecar";
 
-    static HostImages of(Path repo) {
-        Path bin = repo.resolve("sidecar/bin");
+    static HostImages of(Path repo, Path imageDir) throws IOException {
+        Path launcher = repo.resolve("sidecar/bin").resolve(SIDECAR_LAUNCHER);
         Path jar = repo.resolve("sidecar/target/udsproxy-sidecar.jar");
-        if (!Files.isExecutable(bin.resolve(SIDECAR_LAUNCHER)) || !Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the sidecar is not built: need " + bin.resolve(SIDECAR_LAUNCHER)
-                    + " and " + jar + " (./mvnw -pl sidecar package)");
+        Path options = repo.resolve("sidecar/src/main/jvm/jvm.options");
+        for (Path needed : List.of(launcher, jar, options)) {
+            if (!Files.isRegularFile(needed)) {
+                throw new IllegalStateException("the sidecar is not built: " + needed
+                        + " is missing (./mvnw -pl sidecar package)");
+            }
         }
-        return new HostImages(bin, Path.of(System.getProperty("java.home")));
+        Files.createDirectories(imageDir);
+        for (Path file : List.of(launcher, jar, options, repo.resolve("sidecar/target/udsproxy-sidecar.aot"))) {
+            if (Files.isRegularFile(file)) {
+                Files.copy(file, imageDir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return new HostImages(imageDir, Path.of(System.getProperty("java.home")));
     }
 
     /** The process to start: the container's command and args, or the image's entrypoint when it has none. */
@@ -41,10 +54,27 @@ record HostImages(Path sidecarBin, Path javaHome) {
         if (container.getArgs() != null) {
             argv.addAll(container.getArgs());
         }
-        if (argv.get(0).equals("java")) {
-            argv.set(0, javaHome.resolve("bin/java").toString());
-        }
         return argv;
+    }
+
+    /**
+     * The program looked up on the image's PATH, as the container runtime does; ProcessBuilder would
+     * search the test JVM's PATH instead. So {@code java} is this JVM's and {@code udsproxy-sidecar} the launcher.
+     */
+    List<String> onPath(List<String> argv) {
+        String program = argv.get(0);
+        if (program.contains("/")) {
+            return argv;
+        }
+        for (String dir : imageEnv().get("PATH").split(":")) {
+            Path candidate = Path.of(dir, program);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                List<String> resolved = new ArrayList<>(argv);
+                resolved.set(0, candidate.toString());
+                return resolved;
+            }
+        }
+        throw new IllegalArgumentException(program + " is not on the image's PATH " + imageEnv().get("PATH"));
     }
 
     /** The image's own env, under the spec's: PATH (with the launcher on it) and the JVM's home. */

@@ -88,7 +88,7 @@ final class HostPod implements AutoCloseable {
 
     ContainerProcess start(String containerName) throws IOException {
         HostRewrite rewrite = rewrite(containerName);
-        List<String> argv = images.argv(container(containerName)).stream().map(rewrite::apply).toList();
+        List<String> argv = images.onPath(images.argv(container(containerName)).stream().map(rewrite::apply).toList());
         ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
                 logFile(containerName));
         started.add(process);
@@ -100,7 +100,8 @@ final class HostPod implements AutoCloseable {
             InterruptedException {
         HostRewrite rewrite = rewrite(containerName);
         ContainerProcess process = ContainerProcess.start(containerName + "-exec",
-                command.stream().map(rewrite::apply).toList(), env(containerName), logFile(containerName + "-exec"));
+                images.onPath(command.stream().map(rewrite::apply).toList()), env(containerName),
+                logFile(containerName + "-exec"));
         started.add(process);
         return process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
     }
@@ -112,6 +113,11 @@ final class HostPod implements AutoCloseable {
             throw new AssertionError("container " + containerName + " has no such probe");
         }
         return KubeletProbe.run(probe, c, rewrite(containerName));
+    }
+
+    /** A started process of this container has ended: the kubelet would restart it, a test should stop. */
+    boolean exited(String containerName) {
+        return started.stream().anyMatch(p -> p.name().equals(containerName) && !p.isAlive());
     }
 
     /** The host port behind a named port of any container: where the cluster's traffic would arrive. */

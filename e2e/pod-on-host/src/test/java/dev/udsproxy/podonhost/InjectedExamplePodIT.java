@@ -4,7 +4,6 @@ import static dev.udsproxy.podonhost.PodChecks.awaitProbe;
 import static dev.udsproxy.podonhost.PodChecks.httpGet;
 import static dev.udsproxy.podonhost.PodChecks.unixLine;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,7 +43,7 @@ class InjectedExamplePodIT {
     @ValueSource(strings = {"java", "node"})
     void theInjectedPodServesTheExampleAndItsEgress(String language) throws Exception {
         if (language.equals("node")) {
-            assumeTrue(PodChecks.onPath("node"), "node is not on PATH: the Node.js example cannot run on the host");
+            PodChecks.skipIf(!PodChecks.onPath("node"), "node is not on PATH: the Node.js example cannot run on the host");
         }
         // Given the example's Pod, opted in by its manifest, plus an egress route to a TCP service.
         echo = new EchoServer("echo-store");
@@ -52,7 +51,7 @@ class InjectedExamplePodIT {
         example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "echo-store=127.0.0.1:" + echo.port());
         Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), true);
         assertThat(injected.getSpec().getInitContainers()).extracting(Container::getName).containsExactly(SIDECAR);
-        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO));
+        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")));
 
         // When the kubelet starts the native sidecar, it waits for its startup probe before the app.
         ContainerProcess sidecar = pod.start(SIDECAR);

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.junit.jupiter.api.Assumptions;
 
 /** What a test does to a running Pod from the outside: wait on probes, call it over TCP or a socket. */
 final class PodChecks {
@@ -43,14 +45,17 @@ final class PodChecks {
             boolean expected) throws InterruptedException {
         AtomicReference<KubeletProbe.Result> last = new AtomicReference<>();
         try {
-            await().atMost(budget).pollInterval(Duration.ofMillis(200)).until(() -> {
-                KubeletProbe.Result result = pod.probe(container, which);
-                last.set(result);
-                return result.success() == expected;
-            });
-        } catch (ConditionTimeoutException e) {
+            await().atMost(budget).pollInterval(Duration.ofMillis(200))
+                    .failFast("container " + container + " exited", () -> pod.exited(container))
+                    .until(() -> {
+                        KubeletProbe.Result result = pod.probe(container, which);
+                        last.set(result);
+                        return result.success() == expected;
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
             throw new AssertionError("the probe of " + container + " was not " + (expected ? "successful" : "failing")
-                    + " within " + budget + "; last result: " + last.get() + "\n" + pod.logs(), e);
+                    + " within " + budget + " (" + e.getMessage() + "); last result: " + last.get() + "\n"
+                    + pod.logs(), e);
         }
     }
 
@@ -72,6 +77,14 @@ final class PodChecks {
             var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             return in.readLine();
         }
+    }
+
+    /** A skip that says why on the console too: surefire's summary only counts skips. */
+    static void skipIf(boolean condition, String why) {
+        if (condition) {
+            System.err.println("SKIPPED: " + why);
+        }
+        Assumptions.assumeFalse(condition, why);
     }
 
     static boolean onPath(String command) {

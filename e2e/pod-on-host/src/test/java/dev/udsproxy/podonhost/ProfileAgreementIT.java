@@ -1,0 +1,122 @@
+package dev.udsproxy.podonhost;
+
+import static dev.udsproxy.podonhost.InjectedExamplePodIT.REPO;
+import static dev.udsproxy.podonhost.InjectedExamplePodIT.SIDECAR;
+import static dev.udsproxy.podonhost.PodChecks.awaitProbe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.udsproxy.operator.customresource.NativeSidecarMode;
+import dev.udsproxy.operator.customresource.ProxyProtocol;
+import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import dev.udsproxy.operator.injection.ProfileSettings;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A SidecarProfile with every setting given, and a Pod with its own socket name and port: every
+ * env name the operator renders is one the sidecar reads (an unknown one would be ignored in
+ * silence), and every value it renders is one the sidecar accepts and acts on.
+ */
+class ProfileAgreementIT {
+    @TempDir
+    Path root;
+    private HostPod pod;
+    private Pod injected;
+
+    @BeforeEach
+    void injectAPodWithATunedProfile() throws Exception {
+        SidecarProfileSpec spec = new SidecarProfileSpec();
+        spec.image = "registry.example/udsproxy/sidecar:tuned";
+        spec.ports = new SidecarProfileSpec.Ports();
+        spec.ports.admin = 15999;
+        spec.timeouts = new SidecarProfileSpec.Timeouts();
+        spec.timeouts.connect = "250ms";
+        spec.timeouts.idle = "30s";
+        spec.drain = new SidecarProfileSpec.Drain();
+        spec.drain.timeout = "2s";
+        spec.proxyProtocol = ProxyProtocol.V1;
+        spec.nativeSidecar = NativeSidecarMode.ALWAYS;
+        Pod web = new PodBuilder()
+                .withNewMetadata().withName("web").withNamespace("shop")
+                .addToAnnotations("udsproxy.dev/inject", "true")
+                .addToAnnotations("udsproxy.dev/socket", "web.sock")
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage("registry.example/web:1")
+                .addNewPort().withName("web").withContainerPort(9090).endPort()
+                .endContainer().endSpec()
+                .build();
+        injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
+        pod = HostPod.create(injected, root, Map.of(), HostImages.of(REPO, root.resolve("image")));
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (pod != null) {
+            pod.close();
+        }
+    }
+
+    @Test
+    void everyEnvTheOperatorRendersIsASettingOfTheSidecar() throws Exception {
+        int exit = pod.exec(SIDECAR, List.of(HostImages.SIDECAR_LAUNCHER, "--help"), 30);
+        String help = Files.readString(root.resolve("logs").resolve(SIDECAR + "-exec.log"));
+        assertThat(exit).as(help).isZero();
+        Matcher m = Pattern.compile("\\((UDSPROXY_[A-Z_]+)\\)").matcher(help);
+        var documented = m.results().map(r -> r.group(1)).collect(Collectors.toSet());
+
+        List<String> rendered = pod.container(SIDECAR).getEnv().stream().map(EnvVar::getName).toList();
+        assertThat(rendered).as("env of the injected sidecar").contains("UDSPROXY_LISTEN", "UDSPROXY_UPSTREAM",
+                "UDSPROXY_ADMIN", "UDSPROXY_CONNECT_TIMEOUT", "UDSPROXY_IDLE_TIMEOUT", "UDSPROXY_DRAIN_TIMEOUT",
+                "UDSPROXY_PROXY_PROTOCOL");
+        assertThat(documented).as("settings in udsproxy-sidecar --help").containsAll(rendered);
+    }
+
+    @Test
+    void theSidecarAcceptsEveryRenderedValueAndActsOnIt() throws Exception {
+        ContainerProcess sidecar = pod.start(SIDECAR);
+        Container spec = pod.container(SIDECAR);
+        awaitProbe(pod, SIDECAR, Container::getStartupProbe, Duration.ofSeconds(
+                (long) spec.getStartupProbe().getPeriodSeconds() * spec.getStartupProbe().getFailureThreshold()));
+
+        // The app listens where the operator told it to; the sidecar forwards there, PROXY v1 first.
+        Path socket = Path.of(pod.env("web").get("UDSPROXY_SOCKET"));
+        assertThat(socket.getFileName()).hasToString("web.sock");
+        try (UnixLineServer app = new UnixLineServer(socket)) {
+            awaitProbe(pod, SIDECAR, Container::getReadinessProbe, Duration.ofSeconds(10));
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), pod.hostPort("web"))) {
+                OutputStream out = client.getOutputStream();
+                out.write("hello\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                var in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).as(pod.logs())
+                        .startsWith("app got PROXY TCP4 127.0.0.1 127.0.0.1 " + client.getLocalPort() + " ");
+                assertThat(in.readLine()).isEqualTo("app got hello");
+            }
+        }
+
+        // The drain timeout of the profile bounds the stop: SIGTERM ends with 0 well within the grace period.
+        long start = System.nanoTime();
+        assertThat(sidecar.terminate(30)).as(pod.logs()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+}
