@@ -1,0 +1,117 @@
+package dev.udsproxy.chart;
+
+import dev.udsproxy.controlplane.ControlPlane;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator as the chart's Deployment runs it, but as a local process: the built Quarkus app, the
+ * chart's env settings, and the chart's ServiceAccount (a bearer token), so its RBAC is what it gets.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    final int webhookPort;
+    final int httpPort;
+
+    private OperatorProcess(Process process, Path log, int webhookPort, int httpPort) {
+        this.process = process;
+        this.log = log;
+        this.webhookPort = webhookPort;
+        this.httpPort = httpPort;
+    }
+
+    static Path app() {
+        Path jar = Repo.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no operator build at " + jar
+                    + ": build it first (./mvnw -pl operator -am package -DskipTests, or the full ./mvnw verify)");
+        }
+        return jar;
+    }
+
+    /** Starts the operator with {@code settings} (UDSPROXY_* as the chart sets them) and the given token. */
+    static OperatorProcess start(ControlPlane plane, String token, Map<String, String> settings, int webhookPort,
+            Path dir) throws IOException {
+        int httpPort = freePort();
+        Path log = dir.resolve("operator.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar",
+                app().toString())).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.putAll(settings);
+        // A kubeconfig with the ServiceAccount's token, read by fabric8 at run time like an in-cluster config.
+        Path kubeconfig = dir.resolve("operator-kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: test, cluster: {server: "%s", certificate-authority-data: "%s"}}]
+                users: [{name: operator, user: {token: "%s"}}]
+                contexts: [{name: operator, context: {cluster: test, user: operator}}]
+                current-context: operator
+                """.formatted(plane.apiServerUrl(), plane.clientConfig().getCaCertData(), token));
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("UDSPROXY_WEBHOOK_HOST", "127.0.0.1");
+        env.put("UDSPROXY_WEBHOOK_PORT", String.valueOf(webhookPort));
+        // The API server calls this process by URL: the serving certificate must name 127.0.0.1.
+        env.put("UDSPROXY_WEBHOOK_EXTRA_IP_ADDRESSES", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        return new OperatorProcess(builder.start(), log, webhookPort, httpPort);
+    }
+
+    /** Waits for /q/health/ready, as the chart's readiness probe does. */
+    void awaitReady(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the operator exited (" + process.exitValue() + "); log:\n" + logTail());
+            }
+            try {
+                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the operator was not ready within " + timeout + " (" + last + "); log:\n" + logTail());
+    }
+
+    String logTail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
