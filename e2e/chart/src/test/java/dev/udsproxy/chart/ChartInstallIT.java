@@ -41,6 +41,7 @@ class ChartInstallIT {
     final ControlPlane plane;
     final KubernetesClient client;
     Rendered release;
+    String installOutput;
 
     ChartInstallIT(ControlPlane plane, KubernetesClient client) {
         this.plane = plane;
@@ -63,8 +64,8 @@ class ChartInstallIT {
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
                 .endMetadata().build()).serverSideApply();
-        helm("install", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE, "--timeout", "2m")
-                .requireSuccess();
+        installOutput = helm("install", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE, "--timeout", "2m")
+                .requireSuccess().stdout();
         release = Rendered.parse(helm("get", "manifest", RELEASE, "--namespace", NAMESPACE)
                 .requireSuccess().stdout());
     }
@@ -106,6 +107,15 @@ class ChartInstallIT {
                 .failFast("the ReplicaSet reports FailedCreate", () -> !failedCreate().isEmpty())
                 .until(() -> client.pods().inNamespace(NAMESPACE).withLabels(selector).list().getItems().size() == 2);
         assertThat(failedCreate()).isEmpty();
+    }
+
+    @Test
+    void notesTellTheNextSteps() {
+        assertThat(installOutput).contains("NOTES:")
+                .contains("kubectl -n " + NAMESPACE + " rollout status deploy/uds-udsproxy-operator")
+                .contains("helm test " + RELEASE + " -n " + NAMESPACE)
+                .contains("kubectl annotate deploy/<name> udsproxy.dev/inject=true")
+                .contains("Not injected: kube-system, kube-public, " + NAMESPACE);
     }
 
     @Test
