@@ -92,6 +92,13 @@ class ChartHelmTestIT {
         try (OperatorProcess operator = OperatorProcess.start(plane, token(FULLNAME), chartSettings(), webhookPort,
                 dir)) {
             operator.awaitReady(Duration.ofSeconds(90));
+            var container = release.get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0);
+            for (var probe : List.of(container.getStartupProbe(), container.getLivenessProbe(),
+                    container.getReadinessProbe())) {
+                assertThat(operator.httpStatus(probe.getHttpGet().getPath()))
+                        .as("the chart's probe %s on the real operator", probe.getHttpGet().getPath()).isEqualTo(200);
+            }
             Awaitility.await("the operator sets the caBundle of the chart's webhook configuration")
                     .atMost(Duration.ofSeconds(60)).until(() -> webhookConfiguration().getWebhooks().stream()
                             .allMatch(w -> w.getClientConfig().getCaBundle() != null));

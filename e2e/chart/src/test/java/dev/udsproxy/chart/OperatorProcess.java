@@ -96,6 +96,13 @@ final class OperatorProcess implements AutoCloseable {
         throw new AssertionError("the operator was not ready within " + timeout + " (" + last + "); log:\n" + logTail());
     }
 
+    /** HTTP status of GET {@code path} on the operator's HTTP port (where the chart's probes point). */
+    int httpStatus(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     String logTail() throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
