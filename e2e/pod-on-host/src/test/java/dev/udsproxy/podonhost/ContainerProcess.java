@@ -35,6 +35,19 @@ final class ContainerProcess {
         return name;
     }
 
+    /**
+     * Peak resident memory so far (VmHWM), in bytes: the part of a container's memory use that its
+     * limit is held against and that the process itself decides.
+     */
+    long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM in /proc/" + process.pid() + "/status");
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

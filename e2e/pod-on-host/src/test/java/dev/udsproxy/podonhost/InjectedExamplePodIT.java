@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +79,13 @@ class InjectedExamplePodIT {
         String egress = pod.env(APP).get("UDSPROXY_EGRESS_ECHO_STORE");
         assertThat(egress).as("UDSPROXY_EGRESS_ECHO_STORE in the app's env").isNotNull().startsWith(root.toString());
         assertThat(unixLine(Path.of(egress), "ping")).as(pod.logs()).isEqualTo("echo-store got ping");
+
+        // The sidecar stays within the memory limit the operator gives it (light traffic: a floor, not a load test).
+        Quantity limit = spec.getResources().getLimits().get("memory");
+        long peak = sidecar.peakRssBytes();
+        System.err.printf("%s: sidecar peak RSS %d MiB, limit %s%n", example.name(), peak >> 20, limit);
+        assertThat(peak).as("peak RSS of the sidecar against its limit %s", limit)
+                .isLessThan(Quantity.getAmountInBytes(limit).longValueExact());
 
         // When the Pod stops, the kubelet ends the app first: the Pod is no longer Ready.
         assertThat(app.terminate(30)).as("app exit code after SIGTERM\n%s", pod.logs()).isNotNull();
