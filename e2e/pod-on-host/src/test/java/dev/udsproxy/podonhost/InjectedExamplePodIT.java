@@ -6,7 +6,9 @@ import static dev.udsproxy.podonhost.PodChecks.unixLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,9 @@ class InjectedExamplePodIT {
         echo = new EchoServer("echo-store");
         ExampleApp example = ExampleApp.load(REPO, language);
         example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "echo-store=127.0.0.1:" + echo.port());
+        // And the app's own readiness probe on its named port, which moves to the sidecar.
+        example.pod().getSpec().getContainers().get(0).setReadinessProbe(new ProbeBuilder()
+                .withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet().build());
         Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), true);
         assertThat(injected.getSpec().getInitContainers()).extracting(Container::getName).containsExactly(SIDECAR);
         pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")));
@@ -63,8 +68,8 @@ class InjectedExamplePodIT {
 
         // Then the Pod is not Ready while its app is not listening.
         KubeletProbe.Result beforeApp = pod.probe(SIDECAR, Container::getReadinessProbe);
-        assertThat(beforeApp.success()).as("readiness before the app starts: %s\n%s", beforeApp, pod.logs())
-                .isFalse();
+        assertThat(beforeApp.status()).as("readiness before the app starts: %s\n%s", beforeApp, pod.logs())
+                .isEqualTo(503);
         assertThat(pod.probe(SIDECAR, Container::getLivenessProbe).success()).as(pod.logs()).isTrue();
 
         // When the app starts, the Pod becomes Ready.
@@ -74,6 +79,11 @@ class InjectedExamplePodIT {
         // Traffic to the app's named port, which the sidecar took over, reaches the app over its socket.
         assertThat(httpGet(pod.hostPort("http"), "/hello")).as(pod.logs())
                 .isEqualTo("hello from " + example.name() + " over unix, path /hello\n");
+
+        // The app's own probe still works: the kubelet reaches the app through the sidecar.
+        KubeletProbe.Result appProbe = pod.probe(APP, Container::getReadinessProbe);
+        assertThat(appProbe.success()).as("the app's readiness probe %s\n%s", appProbe, pod.logs()).isTrue();
+        assertThat(appProbe.detail()).isEqualTo("hello from " + example.name() + " over unix, path /ready\n");
 
         // The app's egress env names a socket that reaches the TCP service.
         String egress = pod.env(APP).get("UDSPROXY_EGRESS_ECHO_STORE");
