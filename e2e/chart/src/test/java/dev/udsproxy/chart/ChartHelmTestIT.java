@@ -122,6 +122,9 @@ class ChartHelmTestIT {
     }
 
     Result runHelmTestScript() throws Exception {
+        // The test Pod's image has sh and curl; here the host must have them.
+        assertThat(ExamplesServeIT.onPath("curl"))
+                .as("curl is needed to run the chart's helm test script on this host (apt-get install -y curl)").isTrue();
         Path token = dir.resolve("test-token");
         Files.writeString(token, token(FULLNAME + "-test-injection"));
         Path ca = dir.resolve("ca.crt");
