@@ -31,10 +31,10 @@ record HostImages(Path sidecarBin, Path javaHome) {
             }
         }
         Files.createDirectories(imageDir);
-        for (Path file : List.of(launcher, jar, options, repo.resolve("sidecar/target/udsproxy-sidecar.aot"))) {
-            if (Files.isRegularFile(file)) {
-                Files.copy(file, imageDir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
+        // Not the AOT cache (bin/make-aot-cache): it is bound to the path of the jar it was made with, and
+        // the JVM refuses it next to a copy; the sidecar runs the same without it, only starts slower.
+        for (Path file : List.of(launcher, jar, options)) {
+            Files.copy(file, imageDir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }
         return new HostImages(imageDir, Path.of(System.getProperty("java.home")));
     }

@@ -30,32 +30,54 @@ final class HostPod implements AutoCloseable {
     private final HostImages images;
     private final Map<String, Path> volumes;
     private final Map<Integer, Integer> ports;
+    private final boolean asPodUsers;
     private final List<ContainerProcess> started = new ArrayList<>();
 
-    private HostPod(Pod pod, Path root, HostImages images, Map<String, Path> volumes, Map<Integer, Integer> ports) {
+    private HostPod(Pod pod, Path root, HostImages images, Map<String, Path> volumes, Map<Integer, Integer> ports,
+            boolean asPodUsers) {
         this.pod = pod;
         this.root = root;
         this.images = images;
         this.volumes = volumes;
         this.ports = ports;
+        this.asPodUsers = asPodUsers;
     }
 
+    /** Every process as the test's own user: what most tests need, and it works without root. */
     static HostPod create(Pod pod, Path root, Map<String, List<Path>> configMapFiles, HostImages images)
             throws IOException {
+        return create(pod, root, configMapFiles, images, false);
+    }
+
+    /** With {@code asPodUsers}, each process runs as its securityContext says and volumes belong to the fsGroup. */
+    static HostPod create(Pod pod, Path root, Map<String, List<Path>> configMapFiles, HostImages images,
+            boolean asPodUsers) throws IOException {
         Map<Integer, Integer> ports = new LinkedHashMap<>();
         for (Container c : containers(pod).toList()) {
             for (ContainerPort p : c.getPorts()) {
                 ports.put(p.getContainerPort(), freePort());
             }
         }
-        return new HostPod(pod, root, images, HostVolumes.create(pod, root.resolve("volumes"), configMapFiles),
-                ports);
+        Map<String, Path> volumes = HostVolumes.create(pod, root.resolve("volumes"), configMapFiles);
+        if (asPodUsers) {
+            HostVolumes.shareWithPodUsers(pod, root, volumes, images.sidecarBin());
+        }
+        return new HostPod(pod, root, images, volumes, ports, asPodUsers);
     }
 
     Container container(String name) {
         return containers(pod).filter(c -> c.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("the Pod has no container " + name + "; it has "
                         + containers(pod).map(Container::getName).collect(Collectors.joining(", "))));
+    }
+
+    /** The host folder behind one of the Pod's volumes. */
+    Path volume(String name) {
+        Path folder = volumes.get(name);
+        if (folder == null) {
+            throw new AssertionError("the Pod has no volume " + name + "; it has " + volumes.keySet());
+        }
+        return folder;
     }
 
     /** Mount path and declared ports of one container moved to the host. */
@@ -88,22 +110,38 @@ final class HostPod implements AutoCloseable {
 
     ContainerProcess start(String containerName) throws IOException {
         HostRewrite rewrite = rewrite(containerName);
-        List<String> argv = images.onPath(images.argv(container(containerName)).stream().map(rewrite::apply).toList());
+        List<String> argv = asUser(containerName,
+                images.onPath(images.argv(container(containerName)).stream().map(rewrite::apply).toList()));
         ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
                 logFile(containerName));
         started.add(process);
         return process;
     }
 
-    /** An exec in the container (a postStart hook): its env, its paths; returns the exit code, output in the log. */
-    int exec(String containerName, List<String> command, long timeoutSeconds) throws IOException,
+    /** What an exec in a container gave: its exit code and its output. */
+    record Exec(int exit, String output) {
+    }
+
+    /** An exec in the container (a postStart hook, a tool): its user, env and paths. */
+    Exec exec(String containerName, List<String> command, long timeoutSeconds) throws IOException,
             InterruptedException {
         HostRewrite rewrite = rewrite(containerName);
+        Path log = logFile(containerName + "-exec-" + started.size());
         ContainerProcess process = ContainerProcess.start(containerName + "-exec",
-                images.onPath(command.stream().map(rewrite::apply).toList()), env(containerName),
-                logFile(containerName + "-exec"));
+                asUser(containerName, images.onPath(command.stream().map(rewrite::apply).toList())),
+                env(containerName), log);
         started.add(process);
-        return process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        int exit = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        return new Exec(exit, Files.readString(log));
+    }
+
+    private List<String> asUser(String containerName, List<String> argv) {
+        if (!asPodUsers) {
+            return argv;
+        }
+        List<String> prefixed = new ArrayList<>(images.onPath(PodUsers.setpriv(pod, container(containerName))));
+        prefixed.addAll(argv);
+        return prefixed;
     }
 
     KubeletProbe.Result probe(String containerName, Function<Container, Probe> which) throws InterruptedException {

@@ -40,4 +40,27 @@ final class HostVolumes {
         }
         return folders;
     }
+
+    /**
+     * For a Pod run as its own users: emptyDirs get the kubelet's fsGroup ownership, and the test's
+     * private folders above them (and the sidecar image folder) become passable for other users.
+     */
+    static void shareWithPodUsers(Pod pod, Path root, Map<String, Path> folders, Path imageFolder)
+            throws IOException {
+        try {
+            for (Path open : List.of(root, root.resolve("volumes"), imageFolder)) {
+                PodUsers.openToOthers(open);
+            }
+            Long fsGroup = pod.getSpec().getSecurityContext() == null ? null
+                    : pod.getSpec().getSecurityContext().getFsGroup();
+            for (Volume volume : pod.getSpec().getVolumes()) {
+                if (volume.getEmptyDir() != null && fsGroup != null) {
+                    PodUsers.shareWithFsGroup(folders.get(volume.getName()), fsGroup);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while preparing the volumes", e);
+        }
+    }
 }

@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,9 +77,9 @@ class ProfileAgreementIT {
 
     @Test
     void everyEnvTheOperatorRendersIsASettingOfTheSidecar() throws Exception {
-        int exit = pod.exec(SIDECAR, List.of(HostImages.SIDECAR_LAUNCHER, "--help"), 30);
-        String help = Files.readString(root.resolve("logs").resolve(SIDECAR + "-exec.log"));
-        assertThat(exit).as(help).isZero();
+        HostPod.Exec run = pod.exec(SIDECAR, List.of(HostImages.SIDECAR_LAUNCHER, "--help"), 30);
+        String help = run.output();
+        assertThat(run.exit()).as(help).isZero();
         Matcher m = Pattern.compile("\\((UDSPROXY_[A-Z_]+)\\)").matcher(help);
         var documented = m.results().map(r -> r.group(1)).collect(Collectors.toSet());
 

@@ -1,0 +1,120 @@
+package dev.udsproxy.podonhost;
+
+import static dev.udsproxy.podonhost.InjectedExamplePodIT.APP;
+import static dev.udsproxy.podonhost.InjectedExamplePodIT.REPO;
+import static dev.udsproxy.podonhost.InjectedExamplePodIT.SIDECAR;
+import static dev.udsproxy.podonhost.PodChecks.awaitProbe;
+import static dev.udsproxy.podonhost.PodChecks.httpGet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The security story of design.md, on the host: the app and the sidecar run as different users
+ * (the example's runAsUser, the profile's), share only the Pod's fsGroup, and still reach each
+ * other's 0660 sockets in both directions; a user outside that group cannot.
+ */
+class PodUsersIT {
+    /** Neither the app's user, nor the sidecar's, nor in the fsGroup: any other process of the node or Pod. */
+    private static final String STRANGER = "4242";
+
+    @TempDir
+    Path root;
+    private HostPod pod;
+    private EchoServer echo;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (pod != null) {
+            pod.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    @Test
+    void appAndSidecarShareTheirSocketsThroughTheFsGroupOnly() throws Exception {
+        PodUsers.unavailable().ifPresent(why -> PodChecks.skipIf(true, why));
+        echo = new EchoServer("echo-store");
+        ExampleApp example = ExampleApp.load(REPO, "java");
+        example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "echo-store=127.0.0.1:" + echo.port());
+        Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), true);
+        long appUser = injected.getSpec().getSecurityContext().getRunAsUser();
+        long sidecarUser = injected.getSpec().getInitContainers().get(0).getSecurityContext().getRunAsUser();
+        long fsGroup = injected.getSpec().getSecurityContext().getFsGroup();
+        assertThat(sidecarUser).as("the sidecar runs as its own user").isNotEqualTo(appUser);
+        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")), true);
+
+        pod.start(SIDECAR);
+        Container sidecar = pod.container(SIDECAR);
+        awaitProbe(pod, SIDECAR, Container::getStartupProbe, Duration.ofSeconds(
+                (long) sidecar.getStartupProbe().getPeriodSeconds() * sidecar.getStartupProbe().getFailureThreshold()));
+        pod.start(APP);
+
+        // The sidecar's user may connect to the app's socket: readiness and traffic pass.
+        awaitProbe(pod, SIDECAR, Container::getReadinessProbe, Duration.ofSeconds(60));
+        assertThat(httpGet(pod.hostPort("http"), "/as-users")).isEqualTo("hello from example-java over unix, path /as-users\n");
+
+        // Both sockets: 0660, owned by their creator, group-owned by the fsGroup.
+        Path appSocket = Path.of(pod.env(APP).get("UDSPROXY_SOCKET"));
+        Path egressSocket = Path.of(pod.env(APP).get("UDSPROXY_EGRESS_ECHO_STORE"));
+        assertSocket(appSocket, appUser, fsGroup);
+        assertSocket(egressSocket, sidecarUser, fsGroup);
+
+        // The app's user may connect to the sidecar's egress socket: kubectl exec into the app, with the
+        // client in the app's /tmp volume and the socket path from the app's env, both as the container sees them.
+        Path client = clientProgram(pod.volume("tmp"));
+        String egressInContainer = pod.container(APP).getEnv().stream()
+                .filter(e -> e.getName().equals("UDSPROXY_EGRESS_ECHO_STORE")).findFirst().orElseThrow().getValue();
+        HostPod.Exec fromApp = pod.exec(APP, List.of("java", "/tmp/UnixLineClient.java", egressInContainer, "ping"), 60);
+        assertThat(fromApp.output()).as("exit %d", fromApp.exit()).contains("reply: echo-store got ping");
+
+        // Anyone else may connect to neither.
+        for (Path socket : List.of(appSocket, egressSocket)) {
+            assertThat(asStranger(client, socket)).contains("cannot connect").contains("Permission denied");
+        }
+    }
+
+    private static void assertSocket(Path socket, long owner, long group) throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)))
+                .as("mode of %s", socket).isEqualTo("rw-rw----");
+        Map<String, Object> ids = Files.readAttributes(socket, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+        assertThat(ids).as("owner and group of %s", socket).containsEntry("uid", (int) owner)
+                .containsEntry("gid", (int) group);
+    }
+
+    /** The client's source, in a folder every user may read (the tmp emptyDir is mode 2777). */
+    private Path clientProgram(Path folder) throws Exception {
+        Path client = folder.resolve("UnixLineClient.java");
+        try (var in = getClass().getResourceAsStream("/UnixLineClient.java")) {
+            Files.copy(in, client, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return client;
+    }
+
+    private String asStranger(Path client, Path socket) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + STRANGER, "--regid=" + STRANGER,
+                "--clear-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                client.toString(), socket.toString(), "knock"));
+        Path log = root.resolve("logs").resolve("stranger-" + socket.getFileName() + ".log");
+        ContainerProcess stranger = ContainerProcess.start("stranger", argv, pod.env(APP), log);
+        int exit = stranger.waitFor(60, TimeUnit.SECONDS);
+        assertThat(exit).as(stranger.log()).isEqualTo(1);
+        return stranger.log();
+    }
+}
