@@ -74,3 +74,14 @@ rules:
     resources: ["pods"]
     scope: Namespaced
 {{- end }}
+
+{{/* Combinations the schema cannot express; each message names the values and what to do. */}}
+{{- define "udsproxy.validate" -}}
+{{- $pdb := .Values.podDisruptionBudget }}
+{{- if and $pdb.enabled (not (kindIs "string" $pdb.minAvailable)) (ge (int $pdb.minAvailable) (int .Values.replicaCount)) }}
+{{- fail (printf "podDisruptionBudget.minAvailable (%d) must be below replicaCount (%d), or no node drain can ever evict an operator Pod; raise replicaCount or set podDisruptionBudget.enabled=false" (int $pdb.minAvailable) (int .Values.replicaCount)) }}
+{{- end }}
+{{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
+{{- fail (printf "replicaCount %d needs leaderElection.enabled=true: without it every replica reconciles and rotates certificates at once; or set replicaCount=1" (int .Values.replicaCount)) }}
+{{- end }}
+{{- end }}

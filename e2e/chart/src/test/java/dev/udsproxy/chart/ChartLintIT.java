@@ -49,4 +49,23 @@ class ChartLintIT {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("at '/webhook/timeoutSeconds': got string, want integer");
     }
+
+    @Test
+    void singleReplicaWithTheDefaultDisruptionBudgetIsRefusedWithWhatToDo() {
+        Helm.Result result = helm.template("uds", "udsproxy-system", "--set", "replicaCount=1");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("podDisruptionBudget.minAvailable (1) must be below replicaCount (1)")
+                .contains("set podDisruptionBudget.enabled=false");
+        helm.template("uds", "udsproxy-system", "--set", "replicaCount=1", "--set", "podDisruptionBudget.enabled=false")
+                .requireSuccess();
+    }
+
+    @Test
+    void severalReplicasWithoutLeaderElectionAreRefused() {
+        Helm.Result result = helm.template("uds", "udsproxy-system", "--set", "leaderElection.enabled=false");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("replicaCount 2 needs leaderElection.enabled=true");
+    }
 }
