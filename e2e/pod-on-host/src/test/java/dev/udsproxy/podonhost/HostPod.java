@@ -135,11 +135,20 @@ final class HostPod implements AutoCloseable {
         return new Exec(exit, Files.readString(log));
     }
 
+    /** With the Pod's users: the container's own mount namespace when its root is read-only, then its user. */
     private List<String> asUser(String containerName, List<String> argv) {
         if (!asPodUsers) {
             return argv;
         }
-        List<String> prefixed = new ArrayList<>(images.onPath(PodUsers.setpriv(pod, container(containerName))));
+        Container container = container(containerName);
+        List<String> prefixed = new ArrayList<>();
+        if (ReadOnlyRoot.wanted(container)) {
+            Map<Path, Boolean> mounts = new LinkedHashMap<>();
+            container.getVolumeMounts().forEach(m -> mounts.put(volume(m.getName()),
+                    Boolean.TRUE.equals(m.getReadOnly())));
+            prefixed.addAll(images.onPath(ReadOnlyRoot.prefix(mounts)));
+        }
+        prefixed.addAll(images.onPath(PodUsers.setpriv(pod, container)));
         prefixed.addAll(argv);
         return prefixed;
     }

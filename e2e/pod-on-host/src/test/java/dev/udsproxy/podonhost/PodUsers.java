@@ -28,8 +28,10 @@ final class PodUsers {
             return Optional.of("the tests do not run as root (user " + System.getProperty("user.name")
                     + "), so they cannot start processes as the Pod's users");
         }
-        if (!PodChecks.onPath("setpriv")) {
-            return Optional.of("setpriv (Debian package util-linux) is not on PATH");
+        for (String tool : new String[] {"setpriv", "unshare"}) {
+            if (!PodChecks.onPath(tool)) {
+                return Optional.of(tool + " (Debian package util-linux) is not on PATH");
+            }
         }
         return Optional.empty();
     }
