@@ -42,7 +42,9 @@ public final class WebhookServer implements AutoCloseable {
 
     public int start(String host, int port, ServingMaterial tls) {
         Router router = Router.router(vertx);
-        router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::admit);
+        // A worker thread, not the event loop: a cache miss may ask the API server (blocking), and the
+        // fabric8 client runs on this same Vert.x, so blocking its event loop would stall both.
+        router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).blockingHandler(this::admit, false);
         var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(tls))
                 .setHost(host).setPort(port).setIdleTimeout((int) Duration.ofMinutes(2).toSeconds());
         server = vertx.createHttpServer(options).requestHandler(router).listen()

@@ -44,7 +44,8 @@ public class TemplateUpdater {
         }
         String before = annotation(template.getMetadata().getAnnotations(), Annotations.PROFILE_HASH);
         String after = desired.get().annotations().get(Annotations.PROFILE_HASH);
-        client.resource(workload).edit(w -> {
+        // No resourceVersion lock: the controllers write status all the time, and we only touch the template.
+        client.resource(workload).unlock().edit(w -> {
             var meta = Workloads.template(w).getMetadata();
             meta.setLabels(desired.get().labels());
             meta.setAnnotations(desired.get().annotations());
