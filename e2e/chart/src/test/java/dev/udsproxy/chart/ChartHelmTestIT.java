@@ -55,7 +55,10 @@ class ChartHelmTestIT {
     @BeforeAll
     void install() {
         for (String ns : List.of(NAMESPACE, TARGET)) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            // The target enforces Pod Security restricted: injected Pods must pass it.
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels(ns.equals(TARGET) ? Map.of("pod-security.kubernetes.io/enforce", "restricted")
+                            : Map.of()).endMetadata().build())
                     .serverSideApply();
             Awaitility.await("ServiceAccount " + ns + "/default").atMost(Duration.ofSeconds(60))
                     .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
@@ -108,6 +111,17 @@ class ChartHelmTestIT {
                     operator.logTail()).isZero();
             assertThat(passed.output()).contains("OK: an opted-in Pod in namespace " + TARGET
                     + " is admitted with the udsproxy sidecar");
+
+            // The examples as users apply them: their Pods come out injected and pass Pod Security restricted.
+            for (String example : List.of("java", "node")) {
+                Kubectl.applyExample(plane, TARGET, example);
+                Awaitility.await("an injected Pod of example-" + example).atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .failFast("the ReplicaSet could not create the Pod", () -> failedCreate().size() > 0)
+                        .untilAsserted(() -> assertThat(client.pods().inNamespace(TARGET)
+                                .withLabel("app.kubernetes.io/name", "example-" + example).list().getItems())
+                                .isNotEmpty().allSatisfy(ChartHelmTestIT::assertInjected));
+            }
         }
 
         // Operator gone, failurePolicy Ignore: the Pod is admitted as it is, and the check says what is missing.
@@ -119,6 +133,20 @@ class ChartHelmTestIT {
     }
 
     record Result(int exitCode, String output) {
+    }
+
+    static void assertInjected(Pod pod) {
+        var spec = pod.getSpec();
+        assertThat(java.util.stream.Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream()))
+                .extracting(c -> c.getName()).contains("udsproxy", "app");
+        assertThat(spec.getContainers().stream().filter(c -> c.getName().equals("app")).findFirst().orElseThrow()
+                .getEnv()).anySatisfy(env -> assertThat(env.getName()).isEqualTo("UDSPROXY_SOCKET"));
+        assertThat(spec.getVolumes()).anySatisfy(v -> assertThat(v.getName()).isEqualTo("udsproxy-sockets"));
+    }
+
+    List<String> failedCreate() {
+        return client.v1().events().inNamespace(TARGET).list().getItems().stream()
+                .filter(e -> "FailedCreate".equals(e.getReason())).map(e -> e.getMessage()).toList();
     }
 
     Result runHelmTestScript() throws Exception {

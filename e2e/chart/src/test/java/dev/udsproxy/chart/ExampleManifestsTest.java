@@ -24,6 +24,9 @@ class ExampleManifestsTest {
         assertThat(deployment.getMetadata().getAnnotations()).containsEntry("udsproxy.dev/inject", "true");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("udsproxy.dev/inject", "true");
+        // The label is what the webhook's objectSelector matches: the first Pods are injected already.
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("udsproxy.dev/inject", "true");
         Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         String targetPort = service.getSpec().getPorts().get(0).getTargetPort().getStrVal();
         assertThat(app.getPorts()).extracting(ContainerPort::getName).contains(targetPort);

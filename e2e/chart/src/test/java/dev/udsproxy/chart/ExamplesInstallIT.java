@@ -6,10 +6,8 @@ import dev.udsproxy.controlplane.ControlPlane;
 import dev.udsproxy.controlplane.ControlPlaneTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,13 +29,7 @@ class ExamplesInstallIT {
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .endMetadata().build()).serverSideApply();
         try {
-            Process apply = new ProcessBuilder(plane.binaries().kubectl().toString(),
-                    "--kubeconfig", plane.kubeconfig().toString(), "apply", "--server-side", "-n", namespace,
-                    "-k", Repo.examples().resolve(example).toString())
-                    .redirectErrorStream(true).start();
-            assertThat(apply.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String output = new String(apply.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(apply.exitValue()).as("kubectl apply -k examples/%s:%n%s", example, output).isZero();
+            String output = Kubectl.applyExample(plane, namespace, example);
             assertThat(output).contains("configmap/example-" + example + "-source serverside-applied",
                     "deployment.apps/example-" + example + " serverside-applied",
                     "service/example-" + example + " serverside-applied");

@@ -32,13 +32,35 @@ final class OperatorProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    static Path app() {
-        Path jar = Repo.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no operator build at " + jar
+    /**
+     * A private copy of the operator's Quarkus app: the app loads its jars lazily, and a rebuild of the
+     * operator in the same tree while this test runs would pull them from under it.
+     */
+    static Path app() throws IOException {
+        Path built = Repo.root().resolve("operator/target/quarkus-app");
+        if (!Files.isRegularFile(built.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException("no operator build at " + built
                     + ": build it first (./mvnw -pl operator -am package -DskipTests, or the full ./mvnw verify)");
         }
-        return jar;
+        Path copy = Repo.scratch("operator-app");
+        try (var old = Files.walk(copy)) {
+            for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(copy)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (var files = Files.walk(built)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(built.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        return copy.resolve("quarkus-run.jar");
     }
 
     /** Starts the operator with {@code settings} (UDSPROXY_* as the chart sets them) and the given token. */
