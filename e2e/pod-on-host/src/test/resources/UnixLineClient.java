@@ -17,7 +17,8 @@ public class UnixLineClient {
     public static void main(String[] args) {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(args[0]))) {
             channel.write(ByteBuffer.wrap((args[1] + "\n").getBytes(StandardCharsets.UTF_8)));
-            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+            var in = new BufferedReader(
+                    new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             System.out.println("reply: " + in.readLine());
         } catch (IOException e) {
             System.out.println("cannot connect: " + e.getMessage());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What the container images would bring, taken from the host instead. The sidecar image: the
@@ -39,8 +40,11 @@ record HostImages(Path sidecarBin, Path javaHome) {
         return new HostImages(imageDir, Path.of(System.getProperty("java.home")));
     }
 
-    /** The process to start: the container's command and args, or the image's entrypoint when it has none. */
-    List<String> argv(Container container) {
+    /**
+     * The process to start: the container's command and args with {@code toHost} applied, or the image's
+     * entrypoint (a host path already) when it has no command.
+     */
+    List<String> argv(Container container, UnaryOperator<String> toHost) {
         List<String> argv = new ArrayList<>();
         if (container.getCommand() == null || container.getCommand().isEmpty()) {
             if (!isSidecar(container)) {
@@ -49,10 +53,10 @@ record HostImages(Path sidecarBin, Path javaHome) {
             }
             argv.add(sidecarBin.resolve(SIDECAR_LAUNCHER).toString());
         } else {
-            argv.addAll(container.getCommand());
+            container.getCommand().stream().map(toHost).forEach(argv::add);
         }
         if (container.getArgs() != null) {
-            argv.addAll(container.getArgs());
+            container.getArgs().stream().map(toHost).forEach(argv::add);
         }
         return argv;
     }

@@ -111,7 +111,7 @@ final class HostPod implements AutoCloseable {
     ContainerProcess start(String containerName) throws IOException {
         HostRewrite rewrite = rewrite(containerName);
         List<String> argv = asUser(containerName,
-                images.onPath(images.argv(container(containerName)).stream().map(rewrite::apply).toList()));
+                images.onPath(images.argv(container(containerName), rewrite::apply)));
         ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
                 logFile(containerName));
         started.add(process);

@@ -16,7 +16,8 @@ class HostRewriteTest {
     @Test
     void mountPathsBecomeTheHostFolders() {
         assertThat(rewrite.apply("/var/run/udsproxy/app.sock")).isEqualTo("/tmp/pod/udsproxy-sockets/app.sock");
-        assertThat(rewrite.apply("unix:/var/run/udsproxy/app.sock")).isEqualTo("unix:/tmp/pod/udsproxy-sockets/app.sock");
+        assertThat(rewrite.apply("unix:/var/run/udsproxy/app.sock"))
+                .isEqualTo("unix:/tmp/pod/udsproxy-sockets/app.sock");
         assertThat(rewrite.apply("/var/run/udsproxy")).isEqualTo("/tmp/pod/udsproxy-sockets");
         assertThat(rewrite.apply("/app/Example.java")).isEqualTo("/tmp/pod/source/Example.java");
     }

@@ -46,7 +46,8 @@ class InjectedExamplePodIT {
     @ValueSource(strings = {"java", "node"})
     void theInjectedPodServesTheExampleAndItsEgress(String language) throws Exception {
         if (language.equals("node")) {
-            PodChecks.skipIf(!PodChecks.onPath("node"), "node is not on PATH: the Node.js example cannot run on the host");
+            PodChecks.skipIf(!PodChecks.onPath("node"),
+                    "node is not on PATH: the Node.js example cannot run on the host");
         }
         // Given the example's Pod, opted in by its manifest, plus an egress route to a TCP service.
         echo = new EchoServer("echo-store");

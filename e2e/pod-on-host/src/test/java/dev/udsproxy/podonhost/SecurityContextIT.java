@@ -59,7 +59,8 @@ class SecurityContextIT {
         long sidecarUser = injected.getSpec().getInitContainers().get(0).getSecurityContext().getRunAsUser();
         long fsGroup = injected.getSpec().getSecurityContext().getFsGroup();
         assertThat(sidecarUser).as("the sidecar runs as its own user").isNotEqualTo(appUser);
-        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")), true);
+        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")),
+                true);
 
         ContainerProcess sidecarProcess = pod.start(SIDECAR);
         Container sidecar = pod.container(SIDECAR);
@@ -69,7 +70,8 @@ class SecurityContextIT {
 
         // The sidecar's user may connect to the app's socket: readiness and traffic pass.
         awaitProbe(pod, SIDECAR, Container::getReadinessProbe, Duration.ofSeconds(60));
-        assertThat(httpGet(pod.hostPort("http"), "/as-users")).isEqualTo("hello from example-java over unix, path /as-users\n");
+        assertThat(httpGet(pod.hostPort("http"), "/as-users"))
+                .isEqualTo("hello from example-java over unix, path /as-users\n");
 
         // Both sockets: 0660, owned by their creator, group-owned by the fsGroup.
         Path appSocket = Path.of(pod.env(APP).get("UDSPROXY_SOCKET"));
@@ -82,7 +84,8 @@ class SecurityContextIT {
         Path client = clientProgram(pod.volume("tmp"));
         String egressInContainer = pod.container(APP).getEnv().stream()
                 .filter(e -> e.getName().equals("UDSPROXY_EGRESS_ECHO_STORE")).findFirst().orElseThrow().getValue();
-        HostPod.Exec fromApp = pod.exec(APP, List.of("java", "/tmp/UnixLineClient.java", egressInContainer, "ping"), 60);
+        HostPod.Exec fromApp = pod.exec(APP,
+                List.of("java", "/tmp/UnixLineClient.java", egressInContainer, "ping"), 60);
         assertThat(fromApp.output()).as("exit %d", fromApp.exit()).contains("reply: echo-store got ping");
 
         // The root file system really is read-only for the sidecar: only its volume is writable.
