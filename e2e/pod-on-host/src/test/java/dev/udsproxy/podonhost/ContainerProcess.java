@@ -74,6 +74,11 @@ final class ContainerProcess {
         return process.exitValue();
     }
 
+    /** A crash: SIGKILL, no chance to clean up (socket files stay behind), as when the kernel's OOM killer strikes. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Cleanup after a test, passed or not: never leaves a process behind. */
     void stop() {
         try {

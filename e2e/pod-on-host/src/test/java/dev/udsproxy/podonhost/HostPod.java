@@ -112,8 +112,9 @@ final class HostPod implements AutoCloseable {
         HostRewrite rewrite = rewrite(containerName);
         List<String> argv = asUser(containerName,
                 images.onPath(images.argv(container(containerName), rewrite::apply)));
+        // One log per run, so that a restarted container keeps the log of the run before.
         ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
-                logFile(containerName));
+                logFile(containerName + "-" + started.size()));
         started.add(process);
         return process;
     }
@@ -164,7 +165,13 @@ final class HostPod implements AutoCloseable {
 
     /** A started process of this container has ended: the kubelet would restart it, a test should stop. */
     boolean exited(String containerName) {
-        return started.stream().anyMatch(p -> p.name().equals(containerName) && !p.isAlive());
+        // Only the latest run counts: after a restart the crashed run is history.
+        for (int i = started.size() - 1; i >= 0; i--) {
+            if (started.get(i).name().equals(containerName)) {
+                return !started.get(i).isAlive();
+            }
+        }
+        return false;
     }
 
     /** The host port behind a named port of any container: where the cluster's traffic would arrive. */
