@@ -110,6 +110,29 @@ class ChartInstallIT {
     }
 
     @Test
+    void upgradeKeepsTheCaBundleTheOperatorWrote() {
+        // As the operator does: the caBundle of every entry, which the chart itself never knows.
+        String caBundle = java.util.Base64.getEncoder().encodeToString(
+                plane.certificateAuthority().certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var configurations = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName("uds-udsproxy-operator-webhook");
+        configurations.edit(c -> {
+            c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
+            return c;
+        });
+
+        // An upgrade that replaces the entries (one catch-all entry instead of two selective ones): the new
+        // entry must not start without a caBundle, or admissions fail until the operator's next check.
+        helm("upgrade", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE, "--reuse-values",
+                "--set", "webhook.timeoutSeconds=7", "--set", "webhook.matchAllPods=true").requireSuccess();
+
+        assertThat(configurations.get().getWebhooks()).hasSize(1).allSatisfy(w -> {
+            assertThat(w.getTimeoutSeconds()).as("the upgrade applied").isEqualTo(7);
+            assertThat(w.getClientConfig().getCaBundle()).as("caBundle of %s", w.getName()).isEqualTo(caBundle);
+        });
+    }
+
+    @Test
     void notesTellTheNextSteps() {
         assertThat(installOutput).contains("NOTES:")
                 .contains("kubectl -n " + NAMESPACE + " rollout status deploy/uds-udsproxy-operator")
