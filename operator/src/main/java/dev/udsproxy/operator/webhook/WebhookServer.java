@@ -8,8 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,8 +18,9 @@ import org.jboss.logging.Logger;
 
 /**
  * HTTPS only, one route: {@code POST /mutate-pods}. The serving certificate is swapped in
- * the running server ({@link #updateTls}); connections already open keep their handshake,
- * new ones get the new certificate, so a rotation fails no admission.
+ * the running server ({@link #updateTls}, through {@link RotatingKeyManager}); connections
+ * already open keep their handshake, new ones get the new certificate, so a rotation fails
+ * no admission.
  */
 public final class WebhookServer implements AutoCloseable {
     public static final String PATH = "/mutate-pods";
@@ -33,6 +33,7 @@ public final class WebhookServer implements AutoCloseable {
     private final AdmissionHandler handler;
     private final BiConsumer<AdmissionOutcome, Long> reporter;
     private HttpServer server;
+    private RotatingKeyManager keys;
 
     public WebhookServer(Vertx vertx, AdmissionHandler handler, BiConsumer<AdmissionOutcome, Long> reporter) {
         this.vertx = vertx;
@@ -45,7 +46,9 @@ public final class WebhookServer implements AutoCloseable {
         // A worker thread, not the event loop: a cache miss may ask the API server (blocking), and the
         // fabric8 client runs on this same Vert.x, so blocking its event loop would stall both.
         router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).blockingHandler(this::admit, false);
-        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(tls))
+        keys = new RotatingKeyManager(tls);
+        router.route().failureHandler(this::failed);
+        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(keys))
                 .setHost(host).setPort(port).setIdleTimeout((int) Duration.ofMinutes(2).toSeconds());
         server = vertx.createHttpServer(options).requestHandler(router).listen()
                 .toCompletionStage().toCompletableFuture().join();
@@ -55,8 +58,7 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     public void updateTls(ServingMaterial tls) {
-        server.updateSSLOptions(new SSLOptions().setKeyCertOptions(keyCert(tls)))
-                .toCompletionStage().toCompletableFuture().join();
+        keys.update(tls);
         LOG.infof("webhook serves a new certificate, valid until %s", tls.notAfter());
     }
 
@@ -83,15 +85,20 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
+    /** Body too large (413 from the BodyHandler) or a bug: answer with the reason, never a bare error. */
+    private void failed(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        String reason = status == 413 ? "the body is larger than " + BODY_LIMIT + " bytes"
+                : String.valueOf(ctx.failure());
+        LOG.warnf("admission request failed with %d: %s", status, reason);
+        ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8")
+                .end("AdmissionReview not handled: " + reason + "\n");
+    }
+
     private static void badRequest(RoutingContext ctx, String reason) {
         LOG.warnf("refused a malformed admission request: %s", reason);
         ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8")
                 .end("malformed AdmissionReview: " + reason + "\n");
-    }
-
-    private static PemKeyCertOptions keyCert(ServingMaterial tls) {
-        return new PemKeyCertOptions().addCertValue(Buffer.buffer(tls.certificatePem()))
-                .addKeyValue(Buffer.buffer(tls.privateKeyPem()));
     }
 
     @Override

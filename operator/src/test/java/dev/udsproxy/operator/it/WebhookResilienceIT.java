@@ -53,7 +53,7 @@ class WebhookResilienceIT {
     void webhookDownBlocksOnlyPodsThatOptedIn() {
         String ns = TestNamespaces.create(client(), "down", Map.of());
         var configurations = client().admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(ControlPlaneResource.CONFIGURATION);
+                .withName(ControlPlaneResource.CONFIGURATION).unlock();
         String dead = "https://127.0.0.1:1/mutate-pods";
         configurations.edit(c -> {
             c.getWebhooks().forEach(w -> w.getClientConfig().setUrl(dead));

@@ -45,7 +45,8 @@ class WorkloadIT {
         String hashBefore = template.getMetadata().getAnnotations().get("udsproxy.dev/profile-hash");
         assertThat(hashBefore).isNotBlank();
 
-        client().resources(SidecarProfile.class).withName(profile)
+        // Unlocked: the reconciler patches the status every few seconds, a locked edit would race it.
+        client().resources(SidecarProfile.class).withName(profile).unlock()
                 .edit(p -> {
                     p.getSpec().image = "registry.example/udsproxy/sidecar:2";
                     return p;
