@@ -4,8 +4,6 @@ import dev.udsproxy.sidecar.config.ConfigException;
 import dev.udsproxy.sidecar.config.SidecarCommand;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
@@ -18,6 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        long mainEntered = System.nanoTime();
         SidecarCommand command = new SidecarCommand();
         CommandLine cli = new CommandLine(command);
         try {
@@ -55,13 +54,9 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> running.drain());
         Sidecar.log("listening on " + config.listen() + " (" + running.transport().name() + ") -> unix:"
                 + config.upstream() + ", " + config.egress().size() + " egress routes, admin " + config.admin()
-                + ", started in " + sinceProcessStart() + " ms");
+                + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()"
+                + (running.transport().epoll() ? "" : "; epoll unavailable: " + running.transport().fallbackReason()));
         running.awaitStopped();
         System.exit(0);
-    }
-
-    private static long sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now()).toMillis()).orElse(-1L);
     }
 }

@@ -17,6 +17,7 @@ import dev.udsproxy.sidecar.proxy.UpstreamDialer;
 import dev.udsproxy.sidecar.proxy.UpstreamTarget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -43,6 +44,11 @@ public final class Sidecar {
     /** Netty's defaults, stated: per connection and direction at most ~64 KiB wait in our memory. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     private static final int BACKLOG = 4096;
+    /**
+     * Read buffers of at least 1 KiB: Netty's default may shrink to 64 B, and a read that exactly fills its buffer
+     * makes Netty read again and hit EAGAIN (seen as ~8% extra recvfrom calls with 64-byte messages).
+     */
+    static final AdaptiveRecvByteBufAllocator READ_BUFFERS = new AdaptiveRecvByteBufAllocator(1024, 2048, 64 * 1024);
 
     private final SidecarConfig config;
     private final Transport transport;
@@ -80,7 +86,7 @@ public final class Sidecar {
         SocketAddress app = transport.unixAddress(config.upstream());
         UpstreamDialer toApp = new UpstreamDialer(transport.unixClient(),
                 transport.halfClosure(transport.unixClient()), UpstreamTarget.fixed(app),
-                config.connectTimeout(), WATER_MARK, metrics.of(Direction.INBOUND));
+                config.connectTimeout(), WATER_MARK, READ_BUFFERS, metrics.of(Direction.INBOUND));
         inbound = bind(transport.tcpServer(), resolve(config.listen()),
                 new LinkStarter(gate, metrics.of(Direction.INBOUND), toApp, config.proxyProtocol(),
                         config.idleTimeout()));
@@ -106,7 +112,7 @@ public final class Sidecar {
         EgressSocketFile.prepare(file);
         UpstreamDialer dialer = new UpstreamDialer(transport.tcpClient(), true,
                 UpstreamTarget.lookedUp(route.target(), dns),
-                config.connectTimeout(), WATER_MARK, metrics.of(Direction.EGRESS));
+                config.connectTimeout(), WATER_MARK, READ_BUFFERS, metrics.of(Direction.EGRESS));
         listeners.add(bind(transport.unixServer(), transport.unixAddress(file),
                 new LinkStarter(gate, metrics.of(Direction.EGRESS), dialer, dev.udsproxy.sidecar.config.ProxyProtocol.OFF,
                         config.idleTimeout())));
@@ -120,6 +126,7 @@ public final class Sidecar {
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_BUFFERS)
                 .childHandler(starter);
         if (transport.halfClosure(serverClass)) {
             b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

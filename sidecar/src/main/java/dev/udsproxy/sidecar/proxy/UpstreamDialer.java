@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -31,7 +32,8 @@ public final class UpstreamDialer {
     private final DirectionCounters counters;
 
     public UpstreamDialer(Class<? extends Channel> channelClass, boolean halfClosure, UpstreamTarget target,
-                          Duration connectTimeout, WriteBufferWaterMark waterMark, DirectionCounters counters) {
+                          Duration connectTimeout, WriteBufferWaterMark waterMark, RecvByteBufAllocator readBuffers,
+                          DirectionCounters counters) {
         this.target = target;
         this.timeoutNanos = connectTimeout.toNanos();
         this.counters = counters;
@@ -39,6 +41,7 @@ public final class UpstreamDialer {
                 .channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readBuffers)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                 .handler(PassiveHandler.INSTANCE);
         if (halfClosure) {
