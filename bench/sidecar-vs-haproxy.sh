@@ -14,6 +14,10 @@ jar=$repo/sidecar/target/udsproxy-sidecar.jar
 if [ ! -f "$jar" ]; then
   (cd "$repo" && ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests)
 fi
+# The AOT cache is part of how the sidecar starts in production (the image makes it); make it when missing/stale.
+if [ ! "${jar%.jar}.aot" -nt "$jar" ]; then
+  "$repo/sidecar/bin/make-aot-cache" >/dev/null 2>&1 || echo "no AOT cache: $repo/sidecar/bin/make-aot-cache failed" >&2
+fi
 work=${UDSPROXY_BENCH_WORK:-/tmp/udsproxy-bench-sidecar}
 mkdir -p "$work"
 admin_port=${UDSPROXY_BENCH_ADMIN_PORT:-61091}
