@@ -70,6 +70,17 @@ final class PodChecks {
         return response.body();
     }
 
+    /** Whether anything answers HTTP on a loopback port (any status): the sidecar's admin server is up. */
+    static boolean adminAnswers(int port) throws InterruptedException {
+        try {
+            HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** One line to a Unix domain socket, one line back. */
     static String unixLine(Path socket, String line) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
