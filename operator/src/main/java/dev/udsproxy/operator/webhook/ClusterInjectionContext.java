@@ -5,6 +5,7 @@ import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,15 @@ public class ClusterInjectionContext implements InjectionContext {
             return;
         }
         namespaces = client.namespaces().inform();
-        profiles = client.resources(SidecarProfile.class).inform();
+        try {
+            profiles = client.resources(SidecarProfile.class).inform();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new IllegalStateException("the SidecarProfile CRD (sidecarprofiles.udsproxy.dev) is not installed:"
+                        + " apply crds/sidecarprofiles.udsproxy.dev-v1.yml (the Helm chart does)", e);
+            }
+            throw e;
+        }
         var version = client.getKubernetesVersion();
         nativeSidecars = minor(version.getMinor()) >= NATIVE_SIDECAR_MINOR || Integer.parseInt(version.getMajor()) > 1;
         LOG.infof("Kubernetes %s.%s: native sidecars %s", version.getMajor(), version.getMinor(),
