@@ -17,7 +17,12 @@ public final class AnnotationParser {
     private static final Pattern HOST = Pattern.compile(
             "([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*"
                     + "|\\[[0-9A-Fa-f:.]+\\]");
-    private static final Pattern SOCKET_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+    /**
+     * The socket's path must fit sun_path (108 bytes with the NUL): "/var/run/udsproxy/" leaves 89
+     * characters for the name; a longer one would be admitted and the sidecar would refuse it at every start.
+     */
+    static final int MAX_SOCKET_NAME = 107 - (Annotations.SOCKET_DIR + "/").length();
+    private static final Pattern SOCKET_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0," + (MAX_SOCKET_NAME - 1) + "}");
 
     private AnnotationParser() {
     }
@@ -80,7 +85,8 @@ public final class AnnotationParser {
         }
         if (!SOCKET_FILE.matcher(value).matches() || value.equals("egress")) {
             throw new InvalidAnnotationException(Annotations.SOCKET, value,
-                    "allowed is a file name of letters, digits, '.', '_' and '-' (at most 100, not \"egress\"), "
+                    "allowed is a file name of letters, digits, '.', '_' and '-' (at most " + MAX_SOCKET_NAME
+                            + ", so that the socket path fits a Unix socket address; not \"egress\"), "
                             + "such as app.sock");
         }
         return value;

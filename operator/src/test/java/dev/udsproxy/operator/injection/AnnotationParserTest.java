@@ -33,6 +33,15 @@ class AnnotationParserTest {
     }
 
     @Test
+    void socketNameLeavesThePathWithinSunPath() {
+        String longest = "s".repeat(AnnotationParser.MAX_SOCKET_NAME);
+
+        assertThat(AnnotationParser.parse(Map.of("udsproxy.dev/socket", longest)).socketPath()).hasSize(107);
+        assertThatThrownBy(() -> AnnotationParser.parse(Map.of("udsproxy.dev/socket", longest + "s")))
+                .hasMessageContaining("at most 89, so that the socket path fits a Unix socket address");
+    }
+
+    @Test
     void optInValueMustBeTrueOrFalseAndTheAnnotationBeatsTheLabel() {
         assertThat(AnnotationParser.optIn(Map.of("udsproxy.dev/inject", "false"), Map.of("udsproxy.dev/inject", "true")))
                 .isFalse();
