@@ -19,6 +19,13 @@ public interface OperatorConfig {
 
     Webhook webhook();
 
+    /** With several replicas: only the Lease holder reconciles; every replica serves the webhook. */
+    @WithDefault("false")
+    boolean leaderElection();
+
+    @WithDefault("udsproxy-operator")
+    String leaderElectionLease();
+
     /** How often the catch-up looks for opted-in Pods running without the sidecar. */
     @WithDefault("PT2M")
     Duration catchUpInterval();
