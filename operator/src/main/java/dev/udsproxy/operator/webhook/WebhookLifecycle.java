@@ -31,7 +31,7 @@ public class WebhookLifecycle {
         t.setDaemon(true);
         return t;
     });
-    private WebhookServer server;
+    private volatile WebhookServer server;
     private volatile ServingMaterial serving;
 
     public WebhookLifecycle(OperatorConfig config, ClusterInjectionContext context, WebhookCertificates certificates,
@@ -46,8 +46,9 @@ public class WebhookLifecycle {
     void onStart(@Observes StartupEvent event) {
         context.start();
         serving = certificates.ensure();
-        server = new WebhookServer(vertx, new AdmissionHandler(context), reporter::report);
-        server.start(config.webhook().host(), config.webhook().port(), serving);
+        WebhookServer started = new WebhookServer(vertx, new AdmissionHandler(context), reporter::report);
+        started.start(config.webhook().host(), config.webhook().port(), serving);
+        server = started;
         long every = config.webhook().checkInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
@@ -68,6 +69,10 @@ public class WebhookLifecycle {
 
     public int port() {
         return server.port();
+    }
+
+    public boolean listening() {
+        return server != null;
     }
 
     public ServingMaterial serving() {

@@ -30,6 +30,9 @@ class WebhookAdmissionIT {
     @TestHTTPResource("/q/metrics")
     URL metrics;
 
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
     static KubernetesClient client() {
         return ControlPlaneResource.plane().client();
     }
@@ -105,6 +108,15 @@ class WebhookAdmissionIT {
 
         assertThat(TestPods.sidecar(in)).isPresent();
         assertThat(TestPods.sidecar(out)).isEmpty();
+    }
+
+    @Test
+    void readinessReportsTheServingWebhook() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(ready.toString())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"udsproxy-webhook\"").contains("certificateValidUntil");
     }
 
     @Test
