@@ -111,6 +111,22 @@ class WebhookAdmissionIT {
     }
 
     @Test
+    void skippedPodIsCreatedUnchangedWithAnInjectionSkippedEvent() {
+        String ns = TestNamespaces.create(client(), "skip", Map.of());
+        Pod hostNetwork = new PodBuilder(TestPods.optedIn("node-agent")).editSpec().withHostNetwork(true).endSpec().build();
+
+        Pod stored = client().pods().inNamespace(ns).resource(hostNetwork).create();
+
+        assertThat(TestPods.sidecar(stored)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("InjectionSkipped");
+                    assertThat(e.getMessage()).contains("SKIP_HOST_NETWORK");
+                }));
+    }
+
+    @Test
     void readinessReportsTheServingWebhook() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(ready.toString())).build(), HttpResponse.BodyHandlers.ofString());
