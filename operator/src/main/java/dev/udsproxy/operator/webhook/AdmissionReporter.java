@@ -90,10 +90,21 @@ public class AdmissionReporter {
     private static String message(AdmissionOutcome outcome) {
         String pod = podName(outcome.pod());
         return switch (outcome.result()) {
-            case INJECTED -> "udsproxy sidecar injected into Pod " + pod + ": " + outcome.message();
+            case INJECTED -> "udsproxy sidecar injected into Pod " + pod + ": " + outcome.message() + warnings(outcome);
             case SKIPPED -> "Pod " + pod + " not injected (" + outcome.decision().outcome() + "): " + outcome.message();
             default -> "Pod " + pod + " refused: " + outcome.message();
         };
+    }
+
+    /** Admission warnings reach only the client that created the Pod (a controller): repeat them here. */
+    private static String warnings(AdmissionOutcome outcome) {
+        var warnings = outcome.review().path("response").path("warnings");
+        if (warnings.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("; warning:");
+        warnings.forEach(w -> text.append(' ').append(w.asText()));
+        return text.toString();
     }
 
     /** The controller that made the Pod (a ReplicaSet, a Job...), where users look; else the Pod itself. */
