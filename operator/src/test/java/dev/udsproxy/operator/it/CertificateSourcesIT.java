@@ -1,0 +1,101 @@
+package dev.udsproxy.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.udsproxy.operator.OperatorConfig;
+import dev.udsproxy.operator.OperatorConfig.CertificateSource;
+import dev.udsproxy.operator.certificates.CertificatePlanner;
+import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
+import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
+import dev.udsproxy.operator.certificates.WebhookCertificates;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** WebhookCertificates against the real API server, with settings of their own (other Secret, other configuration). */
+@QuarkusTest
+@WithTestResource(ControlPlaneResource.class)
+class CertificateSourcesIT {
+    static final String NS = ControlPlaneResource.OPERATOR_NAMESPACE;
+
+    static KubernetesClient client() {
+        return ControlPlaneResource.plane().client();
+    }
+
+    @Test
+    void operatorIssuesOnceKeepsThenAndSetsTheCaBundle() {
+        String configuration = "certs-" + System.nanoTime() + ".test.udsproxy.dev";
+        client().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
+                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(configuration).endMetadata()
+                        .withWebhooks(ControlPlaneResource.webhooks("https://127.0.0.1:1/mutate-pods")).build()).create();
+        var certificates = new WebhookCertificates(client(), config(CertificateSource.OPERATOR, "own-tls", configuration));
+
+        var first = certificates.ensure();
+        String version = client().secrets().inNamespace(NS).withName("own-tls").get().getMetadata().getResourceVersion();
+        var second = certificates.ensure();
+
+        assertThat(second.certificatePem()).isEqualTo(first.certificatePem());
+        assertThat(client().secrets().inNamespace(NS).withName("own-tls").get().getMetadata().getResourceVersion())
+                .as("a valid certificate is not rewritten").isEqualTo(version);
+        String caBundle = Base64.getEncoder().encodeToString(first.caBundlePem().getBytes(StandardCharsets.UTF_8));
+        assertThat(client().admissionRegistration().v1().mutatingWebhookConfigurations().withName(configuration).get()
+                .getWebhooks()).hasSize(2).allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(caBundle));
+    }
+
+    @Test
+    void certManagerModeServesWhatCertManagerWroteAndSaysWhatIsMissing() {
+        var certificates = new WebhookCertificates(client(), config(CertificateSource.CERT_MANAGER, "cm-tls", "none"));
+        assertThatThrownBy(certificates::ensure).hasMessageContaining("udsproxy.webhook.certificates=cert-manager")
+                .hasMessageContaining(NS + "/cm-tls has no tls.crt and tls.key yet");
+
+        var issued = new CertificatePlanner(new CertificatePlanner.Settings(List.of("localhost"), List.of(),
+                Duration.ofDays(10), Duration.ofDays(1))).apply(new Plan(Action.NEW_CA, "test"), Optional.empty(),
+                Instant.now());
+        var material = issued.material();
+        client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("cm-tls").endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", material.certificatePem())
+                .addToStringData("tls.key", material.privateKeyPem())
+                .addToStringData("ca.crt", material.caBundlePem()).build()).create();
+
+        var served = certificates.ensure();
+
+        assertThat(served.certificatePem()).isEqualTo(material.certificatePem());
+        assertThat(served.privateKeyPem()).isEqualTo(material.privateKeyPem());
+        assertThat(client().secrets().inNamespace(NS).withName("cm-tls").get().getData())
+                .as("cert-manager owns the Secret: nothing added").containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
+    }
+
+    static OperatorConfig config(CertificateSource source, String secret, String configuration) {
+        OperatorConfig.Webhook webhook = new OperatorConfig.Webhook() {
+            public String host() { return "127.0.0.1"; }
+            public int port() { return 0; }
+            public String serviceName() { return "udsproxy-operator-webhook"; }
+            public String configurationName() { return configuration; }
+            public String secretName() { return secret; }
+            public CertificateSource certificates() { return source; }
+            public Optional<List<String>> extraDnsNames() { return Optional.of(List.of("localhost")); }
+            public Optional<List<String>> extraIpAddresses() { return Optional.empty(); }
+            public Duration caValidity() { return Duration.ofDays(30); }
+            public Duration servingValidity() { return Duration.ofDays(3); }
+            public Duration checkInterval() { return Duration.ofMinutes(1); }
+        };
+        return new OperatorConfig() {
+            public String namespace() { return NS; }
+            public Webhook webhook() { return webhook; }
+            public boolean leaderElection() { return false; }
+            public String leaderElectionLease() { return "unused"; }
+            public Duration catchUpInterval() { return Duration.ofMinutes(1); }
+        };
+    }
+}
