@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Copies what one channel reads into its peer. Backpressure by writability: when the peer's outbound buffer
  * passes the high water mark we stop reading here, and the peer's handler turns reading back on once it drained
  * below the low mark. Unlike Netty's proxy example (read() after each write) this keeps AUTO_READ on in the steady
- * state, which saves the epoll_ctl calls that toggling interest per message costs. One flush per read burst.
+ * state, which saves the epoll_ctl calls that toggling interest per message costs. One flush per read burst,
+ * batched across channels by {@link FlushBatch}.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final SocketLink link;
@@ -38,7 +39,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        peer.flush();
+        FlushBatch.flushSoon(peer);
     }
 
     @Override
