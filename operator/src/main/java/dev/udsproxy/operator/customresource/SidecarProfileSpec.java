@@ -39,6 +39,11 @@ public class SidecarProfileSpec {
     @JsonPropertyDescription("auto: native sidecar (initContainer with restartPolicy Always) where the cluster supports it; always; never.")
     public NativeSidecarMode nativeSidecar;
 
+    @JsonPropertyDescription("Classic mode only: the sidecar's postStart exec command, which must return once the"
+            + " sidecar listens (the kubelet starts the app after it). Default: a bash loop asking /healthz on the"
+            + " admin port; set this for a sidecar image without bash.")
+    public java.util.List<String> classicPostStartCommand;
+
     @JsonPropertyDescription("sizeLimit of the in-memory socket folder, a quantity such as 1Mi.")
     @Pattern("^[0-9]+(Ki|Mi|Gi)?$")
     public String socketVolumeSize;

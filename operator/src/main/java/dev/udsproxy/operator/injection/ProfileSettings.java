@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,7 @@ public record ProfileSettings(
         String drainTimeout,
         ProxyProtocol proxyProtocol,
         NativeSidecarMode nativeSidecar,
+        List<String> classicPostStartCommand,
         String socketVolumeSize,
         long socketGroup,
         long runAsUser,
@@ -52,22 +54,37 @@ public record ProfileSettings(
         SidecarProfileSpec s = spec == null ? new SidecarProfileSpec() : spec;
         var ports = Optional.ofNullable(s.ports);
         var timeouts = Optional.ofNullable(s.timeouts);
+        int admin = ports.map(p -> p.admin).orElse(15090);
         return new ProfileSettings(
                 name,
                 s.image == null ? BUILT_IN_IMAGE : s.image,
                 s.imagePullPolicy == null ? "IfNotPresent" : s.imagePullPolicy,
                 s.resources == null ? defaultResources() : s.resources,
-                ports.map(p -> p.admin).orElse(15090),
+                admin,
                 ports.map(p -> p.defaultInbound).orElse(8080),
                 timeouts.map(t -> t.connect).orElse(null),
                 timeouts.map(t -> t.idle).orElse(null),
                 Optional.ofNullable(s.drain).map(d -> d.timeout).orElse(null),
                 s.proxyProtocol == null ? ProxyProtocol.OFF : s.proxyProtocol,
                 s.nativeSidecar == null ? NativeSidecarMode.AUTO : s.nativeSidecar,
+                s.classicPostStartCommand == null || s.classicPostStartCommand.isEmpty()
+                        ? awaitHealthz(admin) : List.copyOf(s.classicPostStartCommand),
                 s.socketVolumeSize == null ? "1Mi" : s.socketVolumeSize,
                 s.socketGroup == null ? 65532L : s.socketGroup,
                 s.runAsUser == null ? 65532L : s.runAsUser,
                 Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT));
+    }
+
+    /**
+     * Classic mode's postStart hook: returns once the sidecar answers /healthz with 200, at most 60 s.
+     * bash's /dev/tcp needs no curl in the image (the sidecar image is Temurin on Ubuntu).
+     */
+    static List<String> awaitHealthz(int adminPort) {
+        String address = "127.0.0.1/" + adminPort;
+        return List.of("/bin/bash", "-c", "for i in $(seq 1 600); do (exec 3<>/dev/tcp/" + address
+                + " && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && IFS= read -r s <&3 && [[ $s == *' 200 '* ]])"
+                + " 2>/dev/null && exit 0; sleep 0.1; done; echo 'udsproxy sidecar: no 200 from http://127.0.0.1:"
+                + adminPort + "/healthz within 60 s' >&2; exit 1");
     }
 
     /** A Java sidecar with a small heap: enough for the proxy, small enough to add to every Pod. */
@@ -84,7 +101,8 @@ public record ProfileSettings(
     public String hash() {
         try {
             var copy = new ProfileSettings("", image, imagePullPolicy, resources, adminPort, defaultInboundPort,
-                    connectTimeout, idleTimeout, drainTimeout, proxyProtocol, nativeSidecar, socketVolumeSize,
+                    connectTimeout, idleTimeout, drainTimeout, proxyProtocol, nativeSidecar, classicPostStartCommand,
+                    socketVolumeSize,
                     socketGroup, runAsUser, CatchUpPolicy.REPORT);
             byte[] json = CANONICAL.writeValueAsBytes(copy);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);

@@ -46,8 +46,7 @@ final class SidecarContainerFactory {
             // The kubelet starts the next container only after postStart returns, so the app
             // starts second; the hook returns once the sidecar listens.
             c.withNewLifecycle().withNewPostStart().withNewExec()
-                    .withCommand("udsproxy-sidecar", "await", "--admin", "127.0.0.1:" + profile.adminPort(),
-                            "--timeout", "60s")
+                    .withCommand(profile.classicPostStartCommand())
                     .endExec().endPostStart().endLifecycle();
         }
         return c.build();

@@ -9,6 +9,7 @@ import dev.udsproxy.operator.certificates.CertificatePlanner;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
 import dev.udsproxy.operator.certificates.WebhookCertificates;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,9 +36,21 @@ class CertificateSourcesIT {
     @Test
     void operatorIssuesOnceKeepsThenAndSetsTheCaBundle() {
         String configuration = "certs-" + System.nanoTime() + ".test.udsproxy.dev";
-        client().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(configuration).endMetadata()
-                        .withWebhooks(ControlPlaneResource.webhooks("https://127.0.0.1:1/mutate-pods")).build()).create();
+        // Selects no Pod: a configuration with a dead URL that matched Pods would block every other test.
+        var webhooks = ControlPlaneResource.webhooks("https://127.0.0.1:1/mutate-pods");
+        webhooks.forEach(w -> w.setObjectSelector(new LabelSelectorBuilder()
+                .addToMatchLabels("udsproxy.dev/certificate-test", "no-pod-has-this").build()));
+        var configurations = client().admissionRegistration().v1().mutatingWebhookConfigurations();
+        configurations.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(configuration)
+                .endMetadata().withWebhooks(webhooks).build()).create();
+        try {
+            issuesOnceKeepsThenAndSetsTheCaBundle(configuration);
+        } finally {
+            configurations.withName(configuration).delete();
+        }
+    }
+
+    private void issuesOnceKeepsThenAndSetsTheCaBundle(String configuration) {
         var certificates = new WebhookCertificates(client(), config(CertificateSource.OPERATOR, "own-tls", configuration));
 
         var first = certificates.ensure();
