@@ -80,11 +80,11 @@ public record ProfileSettings(
      * bash's /dev/tcp needs no curl in the image (the sidecar image is Temurin on Ubuntu).
      */
     static List<String> awaitHealthz(int adminPort) {
-        String address = "127.0.0.1/" + adminPort;
-        return List.of("/bin/bash", "-c", "for i in $(seq 1 600); do (exec 3<>/dev/tcp/" + address
-                + " && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && IFS= read -r s <&3 && [[ $s == *' 200 '* ]])"
-                + " 2>/dev/null && exit 0; sleep 0.1; done; echo 'udsproxy sidecar: no 200 from http://127.0.0.1:"
-                + adminPort + "/healthz within 60 s' >&2; exit 1");
+        // One host:port word, split by bash, so tools that remap ports see the address whole.
+        return List.of("/bin/bash", "-c", "a=127.0.0.1:" + adminPort + "; for i in $(seq 1 600); do"
+                + " (exec 3<>/dev/tcp/${a%:*}/${a##*:} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3"
+                + " && IFS= read -r s <&3 && [[ $s == *' 200 '* ]]) 2>/dev/null && exit 0; sleep 0.1; done;"
+                + " echo \"udsproxy sidecar: no 200 from http://$a/healthz within 60 s\" >&2; exit 1");
     }
 
     /** A Java sidecar with a small heap: enough for the proxy, small enough to add to every Pod. */
