@@ -188,7 +188,7 @@ public final class AdmissionBenchmark {
         System.out.printf("client-side latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", pct(micros, 50),
                 pct(micros, 99), micros.getLast() / 1000.0);
         metrics.lines().filter(l -> l.startsWith("udsproxy_admission_duration_seconds{quantile"))
-                .forEach(l -> System.out.println("server-side (handler) " + l));
+                .forEach(l -> System.out.println("server-side handler, since start incl. warm-up: " + l));
         status.lines().filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
                 .forEach(l -> System.out.println("operator " + l.replaceAll("\\s+", " ")));
     }
