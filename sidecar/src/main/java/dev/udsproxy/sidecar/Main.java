@@ -1,9 +1,13 @@
 package dev.udsproxy.sidecar;
 
+import dev.udsproxy.sidecar.await.HealthzAwait;
+import dev.udsproxy.sidecar.config.AwaitCommand;
 import dev.udsproxy.sidecar.config.ConfigException;
+import dev.udsproxy.sidecar.config.HostPort;
 import dev.udsproxy.sidecar.config.SidecarCommand;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import java.io.IOException;
+import java.time.Duration;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
@@ -18,7 +22,8 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         long mainEntered = System.nanoTime();
         SidecarCommand command = new SidecarCommand();
-        CommandLine cli = new CommandLine(command);
+        AwaitCommand awaitCommand = new AwaitCommand();
+        CommandLine cli = new CommandLine(command).addSubcommand("await", awaitCommand);
         try {
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
@@ -32,6 +37,14 @@ public final class Main {
                 cli.printVersionHelp(System.out);
             }
             System.exit(0);
+        }
+        if (cli.getParseResult().hasSubcommand()) {
+            CommandLine sub = cli.getSubcommands().get("await");
+            if (sub.isUsageHelpRequested() || sub.isVersionHelpRequested()) {
+                sub.usage(System.out);
+                System.exit(0);
+            }
+            System.exit(await(awaitCommand));
         }
         SidecarConfig config = null;
         try {
@@ -58,5 +71,25 @@ public final class Main {
                 + (running.transport().epoll() ? "" : "; epoll unavailable: " + running.transport().fallbackReason()));
         running.awaitStopped();
         System.exit(0);
+    }
+
+    /** The postStart hook of classic mode: 0 once the admin port answers /healthz with 200, else 1 (2: bad flags). */
+    private static int await(AwaitCommand await) throws InterruptedException {
+        HostPort admin;
+        Duration timeout;
+        try {
+            admin = await.adminAddress();
+            timeout = await.timeoutDuration();
+        } catch (IllegalArgumentException e) {
+            System.err.println("udsproxy-sidecar await: " + e.getMessage());
+            return EXIT_BAD_SETTING;
+        }
+        String failure = HealthzAwait.await(admin, timeout);
+        if (failure == null) {
+            return 0;
+        }
+        System.err.println("udsproxy-sidecar await: no 200 from http://" + admin + "/healthz within " + timeout
+                .toString().substring(2).toLowerCase() + " (last: " + failure + ")");
+        return EXIT_CANNOT_START;
     }
 }

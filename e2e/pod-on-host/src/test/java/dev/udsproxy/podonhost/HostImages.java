@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * its ENTRYPOINT runs with that folder and this JVM in place of the base image's
  * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH.
  */
-record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint) {
+record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, String destination) {
     /** Where the base images keep Java (images/README.md); the temurin images also set JAVA_HOME to it. */
     static final String BASE_JAVA_HOME = "/opt/java/openjdk";
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(.+)\\s+(\\S+/)\\s*$");
@@ -57,7 +57,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint) 
         }).stream()
                 .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
                 .toList();
-        return new HostImages(imageDir, javaHome, argv);
+        return new HostImages(imageDir, javaHome, argv, destination);
     }
 
     /**
@@ -79,6 +79,25 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint) 
             container.getArgs().stream().map(toHost).forEach(argv::add);
         }
         return argv;
+    }
+
+    /**
+     * An exec in the sidecar's container (its postStart hook): the image's paths become their host copies. A
+     * program named by an absolute path must be one the image has, as in the container; the host's /bin/bash
+     * would otherwise stand in for a shell the image lacks.
+     *
+     * @throws NotInImageException when the image has no such program
+     */
+    List<String> inSidecarImage(List<String> command) {
+        String program = command.get(0);
+        if (program.startsWith("/") && !program.startsWith(BASE_JAVA_HOME + "/") && !program.startsWith(destination)) {
+            throw new NotInImageException(program + " is not in the sidecar image, which holds only "
+                    + BASE_JAVA_HOME + " and " + destination + " (images/sidecar/Containerfile, no shell in the"
+                    + " local base)");
+        }
+        return command.stream()
+                .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
+                .toList();
     }
 
     /**

@@ -128,8 +128,9 @@ final class HostPod implements AutoCloseable {
             InterruptedException {
         HostRewrite rewrite = rewrite(containerName);
         Path log = logFile(containerName + "-exec-" + started.size());
+        List<String> inImage = HostImages.isSidecar(container(containerName)) ? images.inSidecarImage(command) : command;
         ContainerProcess process = ContainerProcess.start(containerName + "-exec",
-                asUser(containerName, images.onPath(command.stream().map(rewrite::apply).toList())),
+                asUser(containerName, images.onPath(inImage.stream().map(rewrite::apply).toList())),
                 env(containerName), log);
         started.add(process);
         int exit = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);

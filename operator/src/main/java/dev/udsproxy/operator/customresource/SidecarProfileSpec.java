@@ -40,8 +40,9 @@ public class SidecarProfileSpec {
     public NativeSidecarMode nativeSidecar;
 
     @JsonPropertyDescription("Classic mode only: the sidecar's postStart exec command, which must return once the"
-            + " sidecar listens (the kubelet starts the app after it). Default: a bash loop asking /healthz on the"
-            + " admin port; set this for a sidecar image without bash.")
+            + " sidecar listens (the kubelet starts the app after it). Default: the sidecar image's own java running"
+            + " the sidecar jar's await subcommand against /healthz on the admin port (exec form, no shell needed);"
+            + " set this for a sidecar image that keeps java or the jar elsewhere.")
     public java.util.List<String> classicPostStartCommand;
 
     @JsonPropertyDescription("sizeLimit of the in-memory socket folder, a quantity such as 1Mi.")

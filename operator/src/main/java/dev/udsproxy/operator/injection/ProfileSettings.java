@@ -76,15 +76,15 @@ public record ProfileSettings(
     }
 
     /**
-     * Classic mode's postStart hook: returns once the sidecar answers /healthz with 200, at most 60 s.
-     * bash's /dev/tcp needs no curl in the image (the sidecar image is Temurin on Ubuntu).
+     * Classic mode's postStart hook: the sidecar's own {@code await} subcommand, which returns once the admin port
+     * answers /healthz with 200, at most 60 s. Exec form with the image's real paths (images/sidecar/Containerfile):
+     * the image has no shell. A second JVM in the sidecar's container for a moment, so: C1 only, a tiny heap, no
+     * perf-data file (the root file system is read-only).
      */
     static List<String> awaitHealthz(int adminPort) {
-        // One host:port word, split by bash, so tools that remap ports see the address whole.
-        return List.of("/bin/bash", "-c", "a=127.0.0.1:" + adminPort + "; for i in $(seq 1 600); do"
-                + " (exec 3<>/dev/tcp/${a%:*}/${a##*:} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3"
-                + " && IFS= read -r s <&3 && [[ $s == *' 200 '* ]]) 2>/dev/null && exit 0; sleep 0.1; done;"
-                + " echo \"udsproxy sidecar: no 200 from http://$a/healthz within 60 s\" >&2; exit 1");
+        return List.of("/opt/java/openjdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx16m",
+                "-XX:-UsePerfData", "-Xshare:auto", "-jar", "/opt/udsproxy/udsproxy-sidecar.jar",
+                "await", "--admin", "127.0.0.1:" + adminPort, "--timeout", "60s");
     }
 
     /** A Java sidecar with a small heap: enough for the proxy, small enough to add to every Pod. */

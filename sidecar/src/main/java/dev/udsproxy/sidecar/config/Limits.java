@@ -28,11 +28,20 @@ final class Limits {
     }
 
     static Duration parseDuration(Setting setting, String value, boolean zeroAllowed) {
+        try {
+            return parseDuration(value, zeroAllowed);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting, value, e.getMessage());
+        }
+    }
+
+    /** Up to 9 digits: the operator's CRD admits exactly this form, so nothing it admits is refused here. */
+    static Duration parseDuration(String value, boolean zeroAllowed) {
         String allowed = "expected a whole number with unit ms, s, m or h, e.g. 500ms or 5s"
                 + (zeroAllowed ? " (0s disables it)" : ", greater than zero");
         Matcher m = DURATION.matcher(value.trim());
         if (!m.matches()) {
-            throw new ConfigException(setting, value, allowed);
+            throw new IllegalArgumentException(allowed);
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
@@ -42,7 +51,7 @@ final class Limits {
             default -> Duration.ofHours(n);
         };
         if (d.isZero() && !zeroAllowed) {
-            throw new ConfigException(setting, value, allowed);
+            throw new IllegalArgumentException(allowed);
         }
         return d;
     }
