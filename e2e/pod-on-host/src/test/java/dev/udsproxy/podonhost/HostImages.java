@@ -90,7 +90,10 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
      */
     List<String> inSidecarImage(List<String> command) {
         String program = command.get(0);
-        if (program.startsWith("/") && !program.startsWith(BASE_JAVA_HOME + "/") && !program.startsWith(destination)) {
+        boolean inImage = program.startsWith(BASE_JAVA_HOME + "/") || program.startsWith(destination)
+                // already moved to the host copies, as sidecarEntrypoint() is
+                || program.startsWith(javaHome + "/") || program.startsWith(imageDir + "/");
+        if (program.startsWith("/") && !inImage) {
             throw new NotInImageException(program + " is not in the sidecar image, which holds only "
                     + BASE_JAVA_HOME + " and " + destination + " (images/sidecar/Containerfile, no shell in the"
                     + " local base)");
