@@ -75,12 +75,12 @@ public class SidecarProfileSpec {
     }
 
     public static class Timeouts {
-        @Pattern(DURATION)
-        @JsonPropertyDescription("Connecting to the app socket or an egress upstream.")
+        @Pattern(POSITIVE_DURATION)
+        @JsonPropertyDescription("Connecting to the app socket or an egress upstream; greater than zero.")
         public String connect;
 
         @Pattern(DURATION)
-        @JsonPropertyDescription("A connection without traffic in either direction is closed after this.")
+        @JsonPropertyDescription("A connection without traffic in either direction is closed after this; 0s: never.")
         public String idle;
     }
 
@@ -95,5 +95,11 @@ public class SidecarProfileSpec {
         public CatchUpPolicy policy;
     }
 
-    static final String DURATION = "^[0-9]+(ms|s|m|h)$";
+    /**
+     * What the sidecar accepts (sidecar Limits.parseDuration): 1 to 9 digits and a unit; longer values would make
+     * it exit 2 at every start. It counts anything above 10 years as 10 years.
+     */
+    static final String DURATION = "^[0-9]{1,9}(ms|s|m|h)$";
+    /** The connect timeout must be greater than zero for the sidecar; no leading zero keeps the pattern simple. */
+    static final String POSITIVE_DURATION = "^[1-9][0-9]{0,8}(ms|s|m|h)$";
 }

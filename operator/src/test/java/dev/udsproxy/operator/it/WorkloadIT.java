@@ -8,6 +8,7 @@ import dev.udsproxy.controlplane.TestNamespaces;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,6 +74,33 @@ class WorkloadIT {
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("spec.nativeSidecar")
                 .hasMessageContaining("spec.ports.admin");
+    }
+
+    @Test
+    void crdAdmitsExactlyTheDurationsTheSidecarAccepts() {
+        // What the sidecar refuses with exit 2 (a crash loop in every Pod) is refused here, naming the fields.
+        var refused = profileWithTimeouts("refused-durations", "0s", "1234567890s", "10000000000ms");
+        assertThatThrownBy(() -> client().genericKubernetesResources("udsproxy.dev/v1alpha1", "SidecarProfile")
+                .resource(refused).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.timeouts.connect")
+                .hasMessageContaining("spec.timeouts.idle")
+                .hasMessageContaining("spec.drain.timeout");
+        // The extremes it admits; pod-on-host's ProfileAgreementIT starts the sidecar with them.
+        for (String[] extremes : new String[][] {{"1ms", "0s", "0ms"}, {"999999999h", "999999999h", "999999999h"}}) {
+            var admitted = profileWithTimeouts("admitted-" + extremes[1].replaceAll("[^0-9a-z]", ""), extremes[0],
+                    extremes[1], extremes[2]);
+            client().genericKubernetesResources("udsproxy.dev/v1alpha1", "SidecarProfile").resource(admitted).create();
+        }
+    }
+
+    private static GenericKubernetesResource profileWithTimeouts(String name,
+            String connect, String idle, String drain) {
+        return new GenericKubernetesResourceBuilder().withApiVersion("udsproxy.dev/v1alpha1")
+                .withKind("SidecarProfile").withNewMetadata().withName(name).endMetadata()
+                .addToAdditionalProperties("spec", Map.of("image", "registry.example/udsproxy/sidecar:1",
+                        "timeouts", Map.of("connect", connect, "idle", idle), "drain", Map.of("timeout", drain)))
+                .build();
     }
 
     @Test

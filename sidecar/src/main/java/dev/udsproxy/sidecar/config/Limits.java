@@ -10,6 +10,12 @@ final class Limits {
     /** sun_path holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
+    /**
+     * Durations beyond this count as this: "never" in practice, and far from the long-nanosecond overflow
+     * (292 years) that 999999999h, the largest value the operator's CRD admits, would otherwise hit.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private Limits() {
@@ -53,7 +59,7 @@ final class Limits {
         if (d.isZero() && !zeroAllowed) {
             throw new IllegalArgumentException(allowed);
         }
-        return d;
+        return d.compareTo(MAX_DURATION) > 0 ? MAX_DURATION : d;
     }
 
     static int parseInt(Setting setting, String value, int min, int max) {

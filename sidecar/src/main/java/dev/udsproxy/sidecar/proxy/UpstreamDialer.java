@@ -42,7 +42,8 @@ public final class UpstreamDialer {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, readBuffers)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE))
                 .handler(PassiveHandler.INSTANCE);
         if (halfClosure) {
             template.option(ChannelOption.ALLOW_HALF_CLOSURE, true);

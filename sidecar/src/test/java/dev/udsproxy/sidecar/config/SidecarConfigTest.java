@@ -50,6 +50,22 @@ class SidecarConfigTest {
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofHours(1));
     }
 
+    @Test
+    void theLargestDurationsTheCrdAdmitsCountAsTenYears() {
+        Map<Setting, String> raw = defaults();
+        raw.put(Setting.CONNECT_TIMEOUT, "999999999h");
+        raw.put(Setting.IDLE_TIMEOUT, "999999999m");
+        raw.put(Setting.SHUTDOWN_GRACE, "999999999s");
+        raw.put(Setting.DRAIN_TIMEOUT, "999999999h");
+
+        SidecarConfig c = SidecarConfig.parse(raw);
+
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofDays(3650));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofDays(3650));
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofDays(3650));
+        assertThat(c.drainTimeout().toNanos()).as("no overflow where deadlines are computed").isPositive();
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "LISTEN          | 8080                    | host:port",
@@ -67,6 +83,7 @@ class SidecarConfigTest {
         "CONNECT_TIMEOUT | 5                       | unit ms, s, m or h",
         "CONNECT_TIMEOUT | 0s                      | greater than zero",
         "IDLE_TIMEOUT    | -1s                     | 0s disables it",
+        "DRAIN_TIMEOUT   | 1234567890s             | unit ms, s, m or h",
         "MAX_CONNECTIONS | 0                       | from 1 to 1000000",
         "IO_THREADS      | many                    | from 1 to 64",
         "TRANSPORT       | kqueue                  | auto, epoll or nio",
