@@ -102,7 +102,12 @@ for c in "${components[@]}"; do
   ctx="$OUT/$c-context"
   rm -rf "$ctx"; mkdir -p "$ctx"
   case "$c" in
-    sidecar) cp sidecar/target/udsproxy-sidecar.jar sidecar/src/main/jvm/jvm.options "$ctx/" ;;
+    sidecar) cp sidecar/target/udsproxy-sidecar.jar sidecar/src/main/jvm/jvm.options "$ctx/"
+             # Netty's epoll .so unpacked ahead: the Pod's read-only root leaves Netty no /tmp to unpack it to.
+             mkdir -p "$ctx/lib"
+             (cd "$ctx/lib" && "$JAVA_HOME/bin/jar" xf ../udsproxy-sidecar.jar META-INF/native \
+               && mv META-INF/native/libnetty_transport_native_epoll_*.so . && rm -rf META-INF)
+             ls "$ctx"/lib/libnetty_transport_native_epoll_*.so >/dev/null ;;
     operator) cp -r operator/target/quarkus-app "$ctx/" ;;
   esac
   # docker.io/... is what the chart's "udsproxy/<name>" means to a kubelet (e.g. after kind load).
@@ -125,14 +130,18 @@ if [[ " ${components[*]} " == *" sidecar "* ]]; then
   # A private mount namespace: /proc and /dev for the JVM vanish with it.
   unshare --mount --fork bash -euo pipefail -c '
     root=$1
+    # As in the Pod: a read-only root (the sidecar then cannot unpack Netty'"'"'s epoll library to /tmp), a writable
+    # socket folder (the emptyDir), MALLOC_ARENA_MAX from the image'"'"'s ENV.
+    mkdir -p "$root/tmp/sockets"
+    mount --make-rprivate /; mount --bind "$root" "$root"; mount -o remount,bind,ro "$root"
     mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"
-    run() { chroot --userspec=65532:65532 "$root" "$@"; }
+    mount -t tmpfs -o mode=0770,uid=65532,gid=65532 sockets "$root/tmp/sockets"
+    run() { MALLOC_ARENA_MAX=1 chroot --userspec=65532:65532 "$root" "$@"; }
     run /opt/java/openjdk/bin/java -version 2>&1 | sed "s/^/  image: /"
     run /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options -jar /opt/udsproxy/udsproxy-sidecar.jar --help >/tmp/udsproxy-image-help.txt
     grep -q -- "--upstream=unix:PATH" /tmp/udsproxy-image-help.txt || { echo "images: the sidecar --help in the image printed no usage" >&2; exit 1; }
     echo "  image: sidecar --help printed its usage"
     # The image as the Pod runs it: the entrypoint flags, a socket folder, the admin port on loopback.
-    mkdir -p "$root/tmp/sockets"; chown 65532:65532 "$root/tmp/sockets"
     run /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options -jar /opt/udsproxy/udsproxy-sidecar.jar \
       --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
       >/tmp/udsproxy-image-run.log 2>&1 &
@@ -151,6 +160,11 @@ if [[ " ${components[*]} " == *" sidecar "* ]]; then
       *) echo "images: the sidecar in the image did not answer /healthz (${status:-no connection}); its log:" >&2
          cat /tmp/udsproxy-image-run.log >&2; exit 1 ;;
     esac
+    if ! grep -q "(epoll)" /tmp/udsproxy-image-run.log; then
+      echo "images: the sidecar in the image (read-only root) did not use epoll; its log:" >&2
+      cat /tmp/udsproxy-image-run.log >&2; exit 1
+    fi
+    echo "  image: read-only root, epoll from /opt/udsproxy/lib: $(grep -o "listening on [^,]*" /tmp/udsproxy-image-run.log)"
   ' check "$root"
 fi
 log "done in $(( $(date +%s) - started ))s; tars in $OUT"

@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * its ENTRYPOINT runs with that folder and this JVM in place of the base image's
  * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH.
  */
-record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, String destination) {
+record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, String destination,
+        Map<String, String> containerfileEnv) {
     /** Where the base images keep Java (images/README.md); the temurin images also set JAVA_HOME to it. */
     static final String BASE_JAVA_HOME = "/opt/java/openjdk";
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(.+)\\s+(\\S+/)\\s*$");
+    private static final Pattern ENV = Pattern.compile("(?m)^ENV\\s+([A-Z_][A-Z0-9_]*)=(\\S+)\\s*$");
     private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$");
 
     static HostImages of(Path repo, Path imageDir) throws IOException {
@@ -34,30 +36,58 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         Matcher copy = COPY.matcher(text);
         Matcher entrypoint = ENTRYPOINT.matcher(text);
         if (!copy.find() || !entrypoint.find()) {
-            throw new IllegalStateException(containerfile + ": expected one COPY into a folder and an exec-form"
+            throw new IllegalStateException(containerfile + ": expected a COPY into a folder and an exec-form"
                     + " ENTRYPOINT [...]");
         }
-        // The build context of images/build.sh: the jar from the build, the flags file from the sources.
-        Map<String, Path> context = Map.of(
-                "udsproxy-sidecar.jar", repo.resolve("sidecar/target/udsproxy-sidecar.jar"),
-                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"));
+        String destination = copy.group(2);
         Files.createDirectories(imageDir);
-        for (String name : copy.group(1).trim().split("\\s+")) {
+        copyInto(repo, containerfile, copy.group(1), imageDir);
+        // Further COPYs (the unpacked native library) land below the first one's folder.
+        while (copy.find()) {
+            if (!copy.group(2).startsWith(destination)) {
+                throw new IllegalStateException(containerfile + ": COPY to " + copy.group(2) + " is outside "
+                        + destination + ", the only folder this test maps to the host");
+            }
+            Path target = imageDir.resolve(copy.group(2).substring(destination.length()));
+            Files.createDirectories(target);
+            copyInto(repo, containerfile, copy.group(1), target);
+        }
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        // jvm.options names image paths (java.library.path): the host copy names the host copies.
+        Path options = imageDir.resolve("jvm.options");
+        if (Files.exists(options)) {
+            Files.writeString(options, Files.readString(options).replace(destination, imageDir + "/"));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        Matcher envLine = ENV.matcher(text);
+        while (envLine.find()) {
+            env.put(envLine.group(1), envLine.group(2));
+        }
+        List<String> argv = new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
+        }).stream()
+                .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
+                .toList();
+        return new HostImages(imageDir, javaHome, argv, destination, Map.copyOf(env));
+    }
+
+    /** The build context of images/build.sh: the jar from the build, the flags file, lib/ unpacked from the jar. */
+    private static void copyInto(Path repo, Path containerfile, String sources, Path target) throws IOException {
+        Path jar = repo.resolve("sidecar/target/udsproxy-sidecar.jar");
+        Map<String, Path> context = Map.of("udsproxy-sidecar.jar", jar,
+                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"), "lib/", jar);
+        for (String name : sources.trim().split("\\s+")) {
             Path source = context.get(name);
             if (source == null || !Files.isRegularFile(source)) {
                 throw new IllegalStateException(containerfile + " copies " + name + ", which is "
                         + (source == null ? "not one of " + context.keySet() : "missing: " + source
                         + " (./mvnw -pl sidecar package)"));
             }
-            Files.copy(source, imageDir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+            if (name.equals("lib/")) {
+                NativeLibs.unpack(jar, target);
+            } else {
+                Files.copy(source, target.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+            }
         }
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        String destination = copy.group(2);
-        List<String> argv = new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
-        }).stream()
-                .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
-                .toList();
-        return new HostImages(imageDir, javaHome, argv, destination);
     }
 
     /**
@@ -131,6 +161,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         env.put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH",
                 "/usr/local/bin:/usr/bin:/bin"));
         env.put("JAVA_HOME", javaHome.toString());
+        env.putAll(containerfileEnv);
         return env;
     }
 

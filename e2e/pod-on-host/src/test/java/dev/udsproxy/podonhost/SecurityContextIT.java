@@ -92,10 +92,11 @@ class SecurityContextIT {
         HostPod.Exec write = pod.exec(SIDECAR, List.of("sh", "-c", "touch /tmp/udsproxy-write-check"), 30);
         assertThat(write.exit()).as(write.output()).isNotZero();
         assertThat(write.output()).contains("Read-only file system");
-        // Netty unpacks its epoll library to a temp folder at start: under a read-only root it cannot, unless
-        // the image ships it unpacked. Which transport the sidecar got is worth seeing in the build log.
-        System.err.println("sidecar under a read-only root: " + sidecarProcess.log().lines()
-                .filter(l -> l.contains("listening on")).findFirst().orElse("(no listening line)"));
+        // Netty unpacks its epoll library to a temp folder at start: under a read-only root it cannot, so the
+        // image ships it unpacked (lib/, java.library.path in jvm.options). Without that: NIO, said in the log.
+        String listening = sidecarProcess.log().lines().filter(l -> l.contains("listening on")).findFirst()
+                .orElse("(no listening line)");
+        assertThat(listening).as(sidecarProcess.log()).contains("(epoll)").doesNotContain("epoll unavailable");
 
         // Anyone else may connect to neither.
         for (Path socket : List.of(appSocket, egressSocket)) {
