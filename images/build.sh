@@ -142,8 +142,10 @@ if [[ " ${components[*]} " == *" sidecar "* ]]; then
     grep -q -- "--upstream=unix:PATH" /tmp/udsproxy-image-help.txt || { echo "images: the sidecar --help in the image printed no usage" >&2; exit 1; }
     echo "  image: sidecar --help printed its usage"
     # The image as the Pod runs it: the entrypoint flags, a socket folder, the admin port on loopback.
-    run /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options -jar /opt/udsproxy/udsproxy-sidecar.jar \
-      --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
+    # Not through run(): a backgrounded function is a subshell, and kill would end it, not the JVM (seen: a
+    # sidecar left running on the check'"'"'s ports). chroot execs java, so $! is the JVM.
+    MALLOC_ARENA_MAX=1 chroot --userspec=65532:65532 "$root" /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options \
+      -jar /opt/udsproxy/udsproxy-sidecar.jar --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
       >/tmp/udsproxy-image-run.log 2>&1 &
     pid=$!
     status=""
@@ -154,6 +156,8 @@ if [[ " ${components[*]} " == *" sidecar "* ]]; then
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
+    # The "listening on ... (transport)" line follows the start of the admin port by a moment.
+    for i in $(seq 1 50); do grep -q "listening on" /tmp/udsproxy-image-run.log && break; sleep 0.1; done
     kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
     case "${status:-}" in
       *" 200"*) echo "  image: the sidecar started from the image answered /healthz: ${status//[[:cntrl:]]/}" ;;
