@@ -42,6 +42,7 @@ class ProfileAgreementIT {
     Path root;
     private HostPod pod;
     private HostImages images;
+    private Pod injected;
 
     @BeforeEach
     void injectAPodWithATunedProfile() throws Exception {
@@ -54,6 +55,7 @@ class ProfileAgreementIT {
         spec.timeouts.idle = "30s";
         spec.drain = new SidecarProfileSpec.Drain();
         spec.drain.timeout = "2s";
+        spec.drain.shutdownGrace = "500ms";
         spec.proxyProtocol = ProxyProtocol.V1;
         spec.nativeSidecar = NativeSidecarMode.ALWAYS;
         Pod web = new PodBuilder()
@@ -65,7 +67,7 @@ class ProfileAgreementIT {
                 .addNewPort().withName("web").withContainerPort(9090).endPort()
                 .endContainer().endSpec()
                 .build();
-        Pod injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
+        injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
         images = HostImages.of(REPO, root.resolve("image"));
         pod = HostPod.create(injected, root, Map.of(), images);
     }
@@ -88,7 +90,8 @@ class ProfileAgreementIT {
 
         List<String> rendered = pod.container(SIDECAR).getEnv().stream().map(EnvVar::getName).toList();
         assertThat(rendered).as("env of the injected sidecar").contains("UDSPROXY_LISTEN", "UDSPROXY_UPSTREAM",
-                "UDSPROXY_ADMIN", "UDSPROXY_CONNECT_TIMEOUT", "UDSPROXY_IDLE_TIMEOUT", "UDSPROXY_DRAIN_TIMEOUT",
+                "UDSPROXY_ADMIN", "UDSPROXY_CONNECT_TIMEOUT", "UDSPROXY_IDLE_TIMEOUT", "UDSPROXY_SHUTDOWN_GRACE",
+                "UDSPROXY_DRAIN_TIMEOUT",
                 "UDSPROXY_PROXY_PROTOCOL");
         assertThat(documented).as("settings in udsproxy-sidecar --help").containsAll(rendered);
     }
@@ -116,9 +119,13 @@ class ProfileAgreementIT {
             }
         }
 
-        // The drain timeout of the profile bounds the stop: SIGTERM ends with 0 well within the grace period.
+        // The profile's shutdown grace and drain timeout bound the stop, and the Pod's grace period covers them:
+        // SIGTERM ends with 0 before the kubelet's SIGKILL would come.
+        Long podGrace = injected.getSpec().getTerminationGracePeriodSeconds();
+        long kill = podGrace == null ? 30 : podGrace;
         long start = System.nanoTime();
-        assertThat(sidecar.terminate(30)).as(pod.logs()).isZero();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(sidecar.terminate(kill)).as(pod.logs()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500 + 2000 + 1000));
+        assertThat(pod.logs()).contains("accepting for 500 ms, then waiting up to 2000 ms");
     }
 }

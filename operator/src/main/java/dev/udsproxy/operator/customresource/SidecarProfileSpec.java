@@ -86,7 +86,13 @@ public class SidecarProfileSpec {
 
     public static class Drain {
         @Pattern(DURATION)
-        @JsonPropertyDescription("How long open connections may finish after SIGTERM.")
+        @JsonPropertyDescription("After SIGTERM: how long the sidecar stays not ready but still accepting, so that"
+                + " Services stop sending before it stops listening (sidecar default 3s).")
+        public String shutdownGrace;
+
+        @Pattern(DURATION)
+        @JsonPropertyDescription("Then: how long open connections may finish (sidecar default 20s). The Pod's"
+                + " terminationGracePeriodSeconds is raised to cover shutdownGrace + timeout.")
         public String timeout;
     }
 

@@ -45,6 +45,7 @@ public final class PodMutator {
                 .endEmptyDir()
                 .build());
         shareGroup(pod, profile);
+        TerminationGrace.cover(pod, profile, warnings);
 
         String proxyProtocol = Optional.ofNullable(request.proxyProtocol()).orElse(profile.proxyProtocol()).wireName();
         boolean nativeSidecar = profile.nativeSidecarOn(clusterSupportsNative);

@@ -34,6 +34,7 @@ public record ProfileSettings(
         String connectTimeout,
         String idleTimeout,
         String drainTimeout,
+        String shutdownGrace,
         ProxyProtocol proxyProtocol,
         NativeSidecarMode nativeSidecar,
         List<String> classicPostStartCommand,
@@ -65,6 +66,7 @@ public record ProfileSettings(
                 timeouts.map(t -> t.connect).orElse(null),
                 timeouts.map(t -> t.idle).orElse(null),
                 Optional.ofNullable(s.drain).map(d -> d.timeout).orElse(null),
+                Optional.ofNullable(s.drain).map(d -> d.shutdownGrace).orElse(null),
                 s.proxyProtocol == null ? ProxyProtocol.OFF : s.proxyProtocol,
                 s.nativeSidecar == null ? NativeSidecarMode.AUTO : s.nativeSidecar,
                 s.classicPostStartCommand == null || s.classicPostStartCommand.isEmpty()
@@ -101,9 +103,8 @@ public record ProfileSettings(
     public String hash() {
         try {
             var copy = new ProfileSettings("", image, imagePullPolicy, resources, adminPort, defaultInboundPort,
-                    connectTimeout, idleTimeout, drainTimeout, proxyProtocol, nativeSidecar, classicPostStartCommand,
-                    socketVolumeSize,
-                    socketGroup, runAsUser, CatchUpPolicy.REPORT);
+                    connectTimeout, idleTimeout, drainTimeout, shutdownGrace, proxyProtocol, nativeSidecar,
+                    classicPostStartCommand, socketVolumeSize, socketGroup, runAsUser, CatchUpPolicy.REPORT);
             byte[] json = CANONICAL.writeValueAsBytes(copy);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 6);

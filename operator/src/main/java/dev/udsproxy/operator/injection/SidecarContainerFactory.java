@@ -66,6 +66,7 @@ final class SidecarContainerFactory {
         // Unset timeouts leave the sidecar's own defaults in charge.
         addIfSet(env, "UDSPROXY_CONNECT_TIMEOUT", profile.connectTimeout());
         addIfSet(env, "UDSPROXY_IDLE_TIMEOUT", profile.idleTimeout());
+        addIfSet(env, "UDSPROXY_SHUTDOWN_GRACE", profile.shutdownGrace());
         addIfSet(env, "UDSPROXY_DRAIN_TIMEOUT", profile.drainTimeout());
         return env;
     }
