@@ -156,6 +156,13 @@ if [[ " ${components[*]} " == *" sidecar "* ]]; then
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
+    # The operator'"'"'s classic-mode postStart hook: the image'"'"'s own java runs the jar'"'"'s await subcommand (no shell).
+    if [ "${status:-}" != "${status#* 200}" ]; then
+      run /opt/java/openjdk/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -XX:-UsePerfData \
+        -jar /opt/udsproxy/udsproxy-sidecar.jar await --admin 127.0.0.1:15999 --timeout 10s \
+        || { echo "images: the await subcommand (classic-mode postStart hook) failed in the image" >&2; exit 1; }
+      echo "  image: await --admin 127.0.0.1:15999 (the classic-mode postStart hook) returned 0"
+    fi
     # The "listening on ... (transport)" line follows the start of the admin port by a moment.
     for i in $(seq 1 50); do grep -q "listening on" /tmp/udsproxy-image-run.log && break; sleep 0.1; done
     kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
