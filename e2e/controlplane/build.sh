@@ -5,6 +5,9 @@
 #   ~/.cache/udsproxy/k8s-v1.34.4/bin/{etcd,kube-apiserver,kube-controller-manager,
 #                                      kube-scheduler,kubectl,helm,kind}
 #
+#   build.sh                        # the control plane above
+#   build.sh kubelet kubeadm kube-proxy   # also these (the kind node image, e2e/kind/node/build.sh)
+#
 # A binary is rebuilt only when its stamp file is missing or names another
 # recipe, so an interrupted build resumes where it stopped and a warm cache
 # costs a few milliseconds. Override the cache root with UDSPROXY_CACHE, the
@@ -32,6 +35,14 @@ stamp_of() {
   esac
 }
 ALL=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl helm kind)
+# The node's binaries come from the same throwaway module, so node and control plane pair exactly.
+NODE_ONLY=(kubelet kubeadm kube-proxy)
+for extra in "$@"; do
+  case " ${NODE_ONLY[*]} " in
+    *" $extra "*) ALL+=("$extra") ;;
+    *) echo "controlplane: unknown binary '$extra'; allowed extras: ${NODE_ONLY[*]}" >&2; exit 2 ;;
+  esac
+done
 
 is_fresh() {
   [ -x "$BIN/$1" ] && [ -f "$BIN/.stamp-$1" ] && [ "$(cat "$BIN/.stamp-$1")" = "$(stamp_of "$1")" ]
@@ -164,6 +175,7 @@ build_k8s kubectl
 build_installable helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" \
   "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
 build_installable kind sigs.k8s.io/kind "$KIND_VERSION" "-s -w"
+for extra in "$@"; do build_k8s "$extra"; done
 
 secs=$(( $(date +%s) - total_start ))
 echo "controlplane: all binaries ready in $BIN after ${secs}s" | tee -a "$LOG"

@@ -1,0 +1,133 @@
+package dev.udsproxy.kind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Both examples in a namespace that enforces Pod Security {@code restricted}, on a real kubelet:
+ * Ready with the native sidecar and the in-memory socket folder, called by DNS name through their
+ * Services from another Pod, egress through the app's socket to a TCP Service, and the caller's Pod
+ * IP seen by the app with PROXY protocol on.
+ */
+@Order(2)
+@ExtendWith(KindClusterExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExamplesE2E {
+
+    static final String NS = "examples-restricted";
+    private Kubectl kubectl;
+
+    @BeforeAll
+    void deployBoth(Shell shell) {
+        kubectl = new Kubectl(shell);
+        kubectl.restrictedNamespace(NS);
+        kubectl.applyExample(NS, "java");
+        kubectl.applyExample(NS, "node");
+        kubectl.rolloutStatus(NS, "example-java");
+        kubectl.rolloutStatus(NS, "example-node");
+        kubectl.clientPod(NS, "client");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void readyWithTheNativeSidecarAndTheInMemorySocketFolder(String lang, KubernetesClient client) {
+        Pod pod = readyPod(client, "example-" + lang);
+        var sidecar = pod.getSpec().getInitContainers().stream().filter(c -> c.getName().equals("udsproxy")).findFirst();
+        assertThat(sidecar).as("native sidecar udsproxy in %s", pod.getMetadata().getName()).isPresent();
+        assertThat(sidecar.get().getRestartPolicy()).isEqualTo("Always");
+        var volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("udsproxy-sockets")).findFirst();
+        assertThat(volume).as("the socket folder volume").isPresent();
+        assertThat(volume.get().getEmptyDir().getMedium()).isEqualTo("Memory");
+        assertThat(pod.getStatus().getContainerStatuses()).allMatch(s -> Boolean.TRUE.equals(s.getReady()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void anotherPodCallsTheAppThroughItsServiceByDnsName(String lang) {
+        for (String host : List.of("example-" + lang, "example-" + lang + "." + NS + ".svc.cluster.local")) {
+            Shell.Result r = kubectl.exec(NS, "client", "curl -sS -m 10 http://" + host + "/hello");
+            assertThat(r.output()).as("curl http://%s/hello from another Pod", host)
+                    .contains("hello from example-" + lang + " over unix, path /hello");
+        }
+    }
+
+    @Test
+    void egressFromTheAppThroughItsSocketReachesATcpServiceInTheCluster() {
+        // A TCP Service in the cluster: busybox httpd serving one file.
+        kubectl.ok("-n " + NS + " create configmap egress-target-www --from-literal=index.html='egress target says hi'");
+        kubectl.ok("-n " + NS + " apply -f - <<'EOF'\n" + EGRESS_TARGET + "EOF");
+        kubectl.rolloutStatus(NS, "egress-target");
+        for (String lang : List.of("java", "node")) {
+            kubectl.ok("-n " + NS + " patch deploy/example-" + lang + " --type merge -p "
+                    + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"udsproxy.dev/egress\":\"target=egress-target:80\"}}}}}'");
+            kubectl.rolloutStatus(NS, "example-" + lang);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    kubectl.exec(NS, "client", "curl -sS -m 10 http://example-" + lang + "/egress/target/index.html").output())
+                    .as("example-%s calls egress-target through its egress socket", lang)
+                    .contains("egress target says hi"));
+        }
+    }
+
+    @Test
+    void withProxyProtocolTheAppSeesTheCallingPodsIp() {
+        String clientIp = kubectl.podIp(NS, "client");
+        for (String lang : List.of("java", "node")) {
+            kubectl.ok("-n " + NS + " patch deploy/example-" + lang + " --type merge -p "
+                    + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"udsproxy.dev/proxy-protocol\":\"v2\"}}}}}'");
+            kubectl.rolloutStatus(NS, "example-" + lang);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    kubectl.exec(NS, "client", "curl -sS -m 10 http://example-" + lang + "/who").output())
+                    .as("example-%s behind PROXY v2 names the caller", lang)
+                    .contains("client " + clientIp));
+        }
+    }
+
+    private static Pod readyPod(KubernetesClient client, String app) {
+        return client.pods().inNamespace(NS).withLabel("app.kubernetes.io/name", app).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Ready Pod of " + app + " in " + NS));
+    }
+
+    static final String EGRESS_TARGET = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: egress-target}
+            spec:
+              selector: {matchLabels: {app: egress-target}}
+              template:
+                metadata: {labels: {app: egress-target}}
+                spec:
+                  securityContext: {runAsNonRoot: true, runAsUser: 65532, seccompProfile: {type: RuntimeDefault}}
+                  containers:
+                    - name: httpd
+                      image: %s
+                      imagePullPolicy: IfNotPresent
+                      command: ["busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
+                      ports: [{name: http, containerPort: 8080}]
+                      readinessProbe: {tcpSocket: {port: 8080}}
+                      securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+                      volumeMounts: [{name: www, mountPath: /www}]
+                  volumes: [{name: www, configMap: {name: egress-target-www}}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: egress-target}
+            spec:
+              selector: {app: egress-target}
+              ports: [{name: http, port: 80, targetPort: http}]
+            """.formatted(Kubectl.TOOLBOX);
+}
