@@ -27,10 +27,17 @@ final class ExampleApp implements AutoCloseable {
 
     /** Starts {@code command}, with UDSPROXY_SOCKET set as the sidecar sets it, and waits for the socket. */
     static ExampleApp start(List<String> command, Path dir) throws IOException, InterruptedException {
+        return start(command, dir, java.util.Map.of());
+    }
+
+    /** The same, with more env (UDSPROXY_EGRESS_<NAME>, as the injector sets one per route). */
+    static ExampleApp start(List<String> command, Path dir, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path socket = dir.resolve("app.sock");
         Path log = dir.resolve("app.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("UDSPROXY_SOCKET", socket.toString());
+        builder.environment().putAll(env);
         ExampleApp app = new ExampleApp(builder.start(), socket, log);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(socket)) {
@@ -53,9 +60,14 @@ final class ExampleApp implements AutoCloseable {
 
     /** Sends {@code requests} as one write on one connection and reads until {@code responses} are complete. */
     String exchange(String requests, int responses) throws IOException {
+        return exchange(requests.getBytes(StandardCharsets.US_ASCII), responses);
+    }
+
+    /** The same with raw bytes first (a binary PROXY v2 header). */
+    String exchange(byte[] requests, int responses) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(requests.getBytes(StandardCharsets.US_ASCII)));
+            channel.write(ByteBuffer.wrap(requests));
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             String text = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

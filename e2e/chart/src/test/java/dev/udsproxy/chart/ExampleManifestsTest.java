@@ -6,12 +6,21 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each example's Deployment opts in and its Service reaches the port the sidecar will take over. */
+/**
+ * Each example's Deployment opts in, its Service reaches the port the sidecar will take over, and it runs the
+ * project's image of the app as that image runs it.
+ */
 class ExampleManifestsTest {
 
     @ParameterizedTest
@@ -32,8 +41,35 @@ class ExampleManifestsTest {
         assertThat(app.getPorts()).extracting(ContainerPort::getName).contains(targetPort);
         assertThat(service.getSpec().getSelector())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
-        // The source file the app runs is the one in the folder (kustomize puts it into a ConfigMap).
-        assertThat(Files.readString(Repo.examples().resolve(example + "/kustomization.yaml")))
-                .contains("example-" + example + "-source");
+        // The app comes in the project's own image (images/build.sh), which a kind node has after
+        // `kind load image-archive`: the tag is the one build.sh writes, and the node never pulls it.
+        assertThat(app.getImage()).isEqualTo("udsproxy/example-" + example + ":" + buildVersion());
+        assertThat(app.getImagePullPolicy()).isEqualTo("IfNotPresent");
+        // The command runs what the image's ENTRYPOINT runs: the same program and every image path it names.
+        List<String> entrypoint = entrypoint(example);
+        assertThat(Path.of(app.getCommand().get(0)).getFileName())
+                .as("program of the command %s against the image's ENTRYPOINT %s", app.getCommand(), entrypoint)
+                .isEqualTo(Path.of(entrypoint.get(0)).getFileName());
+        assertThat(app.getCommand()).as("the command against the image's ENTRYPOINT %s", entrypoint)
+                .containsAll(entrypoint.stream().skip(1).filter(a -> a.startsWith("/opt/example")).toList())
+                .endsWith(entrypoint.get(entrypoint.size() - 1));
+        // Nothing outside the image: no ConfigMap with the source any more.
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getConfigMap() != null);
+    }
+
+    /** VERSION= in images/build.sh: the tag of every image it builds. */
+    static String buildVersion() throws IOException {
+        Matcher version = Pattern.compile("(?m)^VERSION=(\\S+)$").matcher(
+                Files.readString(Repo.root().resolve("images/build.sh")));
+        assertThat(version.find()).as("VERSION= in images/build.sh").isTrue();
+        return version.group(1);
+    }
+
+    static List<String> entrypoint(String example) throws IOException {
+        Path containerfile = Repo.root().resolve("images/example-" + example + "/Containerfile");
+        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$").matcher(Files.readString(containerfile));
+        assertThat(entrypoint.find()).as("an exec-form ENTRYPOINT in %s", containerfile).isTrue();
+        return new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
+        });
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kubectl apply -k examples/<lang>} into the real control plane: the API server stores the
- * ConfigMap, Deployment and Service, and the controller manager's Pods pass Pod Security
+ * Deployment and Service, and the controller manager's Pods pass Pod Security
  * {@code restricted} (before injection; the injected sidecar is the operator's tests' business).
  */
 @ControlPlaneTest(controllerManager = true)
@@ -30,8 +30,7 @@ class ExamplesInstallIT {
                 .endMetadata().build()).serverSideApply();
         try {
             String output = Kubectl.applyExample(plane, namespace, example);
-            assertThat(output).contains("configmap/example-" + example + "-source serverside-applied",
-                    "deployment.apps/example-" + example + " serverside-applied",
+            assertThat(output).contains("deployment.apps/example-" + example + " serverside-applied",
                     "service/example-" + example + " serverside-applied");
 
             Awaitility.await("a Pod of example-" + example + " admitted in a restricted namespace")
