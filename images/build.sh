@@ -60,7 +60,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # Without these settings buildah/podman fail on hosts with a fixed open-files limit and cgroup v1
 # (setrlimit RLIMIT_NOFILE: Operation not permitted; crun: cgroups in hybrid mode not supported).
-if [ ! -f /etc/containers/containers.conf ]; then
+# A CONTAINERS_CONF of the caller's (the kind tier's e2e/kind/containers.conf) wins and leaves /etc alone.
+if [ -z "${CONTAINERS_CONF:-}" ] && [ ! -f /etc/containers/containers.conf ]; then
   log "writing /etc/containers/containers.conf (nofile limit, cgroupfs, runc)"
   mkdir -p /etc/containers
   cat >/etc/containers/containers.conf <<'CONF'

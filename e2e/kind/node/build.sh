@@ -25,7 +25,11 @@ COREDNS_VERSION=v1.12.1
 PAUSE_VERSION=3.10.1          # containerd's sandbox image and kubeadm's pause must be this same ref
 DEBIAN_SUITE=bookworm
 # kubeadm 1.34 defaults to etcd 3.6; the kind config pins its imageTag to the etcd we build (3.5).
-ETCD_IMAGE_TAG="${ETCD_VERSION#v}-0"
+ETCD_IMAGE_TAG=$(sed -n 's/^ *imageTag: *\([^ ]*\).*/\1/p' "$REPO/e2e/kind/cluster.yaml")
+if [ "$ETCD_IMAGE_TAG" != "${ETCD_VERSION#v}-0" ]; then
+  echo "kind-node: e2e/kind/cluster.yaml pins etcd imageTag '$ETCD_IMAGE_TAG', the control plane builds etcd $ETCD_VERSION (want ${ETCD_VERSION#v}-0)" >&2
+  exit 1
+fi
 IMAGE="localhost/udsproxy/kind-node:$K8S_VERSION"
 
 CACHE_ROOT="${UDSPROXY_CACHE:-$HOME/.cache/udsproxy}"
@@ -37,7 +41,7 @@ log() { echo "kind-node: $*" >&2; }
 
 # The recipe: this script, the node's files and the versions. A change to any of them rebuilds the
 # image (binaries keep their own per-version stamps, so only what changed is built again).
-recipe=$(cat "$0" "$HERE/coredns/main.go" $(find "$HERE/files" -type f | sort) | sha256sum | cut -c1-16)
+recipe=$(cat "$0" "$HERE/coredns/main.go" "$REPO/e2e/kind/cluster.yaml" $(find "$HERE/files" -type f | sort) | sha256sum | cut -c1-16)
 if [ "${1:-}" = "--print-image" ]; then echo "$IMAGE"; exit 0; fi
 
 if [ "$(id -u)" != 0 ]; then log "run as root: debootstrap, the root's file ownership and podman import need it"; exit 1; fi
@@ -57,7 +61,7 @@ echo "=== build started $(date -u +%FT%TZ) recipe $recipe ===" >>"$LOG"
 
 # --- host tools ---------------------------------------------------------------------------------
 need=()
-for t in podman:podman buildah:buildah debootstrap:debootstrap gcc:gcc jq:jq pkg-config:pkg-config; do
+for t in podman:podman buildah:buildah debootstrap:debootstrap gcc:gcc jq:jq pkg-config:pkg-config sysctl:procps findmnt:util-linux; do
   command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
 done
 [ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)

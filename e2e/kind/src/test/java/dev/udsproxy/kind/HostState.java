@@ -64,14 +64,23 @@ final class HostState {
     /** The kernel settings back as they were (the kubelet writes them each time it starts). */
     List<String> restoreSysctls() {
         List<String> restored = new ArrayList<>();
-        Map<String, String> now = sysctls(shell);
-        for (Map.Entry<String, String> before : sysctls.entrySet()) {
-            String current = now.get(before.getKey());
-            if (current != null && !current.equals(before.getValue())) {
-                String path = "/proc/sys/" + before.getKey().replace('.', '/');
-                // A value with tabs (e.g. kernel.printk) is written with spaces, as sysctl -w does.
-                shell.run("printf '%s\\n' '" + before.getValue().replace("\t", " ") + "' > " + path, Duration.ofSeconds(10));
-                restored.add(before.getKey() + ": " + current + " -> " + before.getValue());
+        // Settings depend on each other (net.ipv4.ip_forward rewrites every interface's forwarding and
+        // accept_redirects): a second pass puts back what the first pass's writes changed again.
+        for (int pass = 0; pass < 3; pass++) {
+            Map<String, String> now = sysctls(shell);
+            boolean changed = false;
+            for (Map.Entry<String, String> before : sysctls.entrySet()) {
+                String current = now.get(before.getKey());
+                if (current != null && !current.equals(before.getValue())) {
+                    String path = "/proc/sys/" + before.getKey().replace('.', '/');
+                    // A value with tabs (e.g. kernel.printk) is written with spaces, as sysctl -w does.
+                    shell.run("printf '%s\\n' '" + before.getValue().replace("\t", " ") + "' > " + path, Duration.ofSeconds(10));
+                    restored.add(before.getKey() + ": " + current + " -> " + before.getValue());
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
             }
         }
         return restored;
