@@ -292,7 +292,9 @@ public class Example {
             return response("504 Gateway Timeout", "egress " + name + ": no answer from unix:" + socket + " within "
                     + EGRESS_TIMEOUT_SECONDS + " s\n", close);
         } catch (IOException e) {
-            return response("502 Bad Gateway", "egress " + name + ": unix:" + socket + ": " + e + "\n", close);
+            // The sidecar resets the socket when it cannot reach the service.
+            return response("502 Bad Gateway", "egress " + name + ": no HTTP answer through unix:" + socket + " (" + e
+                    + "; is the service up?)\n", close);
         } finally {
             deadline.cancel(false);
         }

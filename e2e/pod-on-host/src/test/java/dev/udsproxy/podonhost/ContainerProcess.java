@@ -35,6 +35,10 @@ final class ContainerProcess {
         return name;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /**
      * Peak resident memory so far (VmHWM), in bytes: the part of a container's memory use that its
      * limit is held against and that the process itself decides.

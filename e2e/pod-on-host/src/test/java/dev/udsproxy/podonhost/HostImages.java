@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +21,11 @@ import java.util.regex.Pattern;
  * images/sidecar/Containerfile: its COPY destination becomes a folder holding the same jar and
  * jvm.options (copies, so a rebuild of sidecar/ cannot swap the jar under a running process), and
  * its ENTRYPOINT runs with that folder and this JVM in place of the base image's
- * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH.
+ * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH. The examples' images
+ * (udsproxy/example-LANG) are mapped by {@link ExampleImage}, each next to the sidecar's folder.
  */
 record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, String destination,
-        Map<String, String> containerfileEnv) {
+        Map<String, String> containerfileEnv, Path repo, Map<String, ExampleImage> examples) {
     /** Where the base images keep Java (images/README.md); the temurin images also set JAVA_HOME to it. */
     static final String BASE_JAVA_HOME = "/opt/java/openjdk";
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(.+)\\s+(\\S+/)\\s*$");
@@ -67,7 +69,8 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         }).stream()
                 .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
                 .toList();
-        return new HostImages(imageDir, javaHome, argv, destination, Map.copyOf(env));
+        return new HostImages(imageDir, javaHome, argv, destination, Map.copyOf(env), repo,
+                new ConcurrentHashMap<>());
     }
 
     /** The build context of images/build.sh: the jar from the build, the flags file, lib/ unpacked from the jar. */
@@ -95,6 +98,16 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
      * without a command runs its image's entrypoint (host paths already) with its args.
      */
     List<String> argv(Container container, UnaryOperator<String> toHost) {
+        ExampleImage example = example(container);
+        if (example != null) {
+            // The spec's paths (mounts, ports) first, then the image's own paths; the program must be in the image.
+            List<String> argv = new ArrayList<>(container.getCommand() == null || container.getCommand().isEmpty()
+                    ? example.entrypoint() : container.getCommand().stream().map(toHost).toList());
+            if (container.getArgs() != null) {
+                container.getArgs().stream().map(toHost).forEach(argv::add);
+            }
+            return example.command(argv);
+        }
         List<String> argv = new ArrayList<>();
         if (container.getCommand() == null || container.getCommand().isEmpty()) {
             if (!isSidecar(container)) {
@@ -155,7 +168,28 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         throw new NotInImageException(program + " is not on the image's PATH " + imageEnv().get("PATH"));
     }
 
-    /** The image's own env, under the spec's: Java first on PATH, then the host's tools; JAVA_HOME. */
+    /** The container's image's own env, under the spec's: an example's from its Containerfile, else {@link #imageEnv()}. */
+    Map<String, String> imageEnv(Container container) {
+        ExampleImage example = example(container);
+        return example == null ? imageEnv() : example.env();
+    }
+
+    /** The example image the container runs, prepared on first use; null for any other image. */
+    ExampleImage example(Container container) {
+        String component = ExampleImage.component(container.getImage());
+        if (component == null || isSidecar(container)) {
+            return null;
+        }
+        return examples.computeIfAbsent(component, c -> {
+            try {
+                return ExampleImage.of(repo, c, imageDir.resolveSibling(imageDir.getFileName() + "-" + c), javaHome);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot map the image " + c + " to the host", e);
+            }
+        });
+    }
+
+    /** The sidecar's image env, under the spec's: Java first on PATH, then the host's tools; JAVA_HOME. */
     Map<String, String> imageEnv() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH",

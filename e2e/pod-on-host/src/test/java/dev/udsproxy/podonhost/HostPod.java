@@ -97,7 +97,7 @@ final class HostPod implements AutoCloseable {
     /** The container's env as its process sees it: the image's, then the spec's with paths and ports moved. */
     Map<String, String> env(String containerName) {
         HostRewrite rewrite = rewrite(containerName);
-        Map<String, String> env = new LinkedHashMap<>(images.imageEnv());
+        Map<String, String> env = new LinkedHashMap<>(images.imageEnv(container(containerName)));
         for (EnvVar e : container(containerName).getEnv()) {
             if (e.getValueFrom() != null) {
                 throw new IllegalArgumentException("env " + e.getName() + " of " + containerName
@@ -109,9 +109,25 @@ final class HostPod implements AutoCloseable {
     }
 
     ContainerProcess start(String containerName) throws IOException {
+        return start(containerName, List.of());
+    }
+
+    /**
+     * The container in a network namespace of its own, with only loopback up: the Pod's own network, where
+     * the container's ports are its own too (no move to free host ports needed, nothing else listens). Root
+     * only; {@link ContainerProcess#pid()} names the namespace for a client ({@code nsenter --net}).
+     */
+    ContainerProcess startInOwnNetwork(String containerName) throws IOException {
+        // The host's ip (iproute2) by its path: the container's PATH is its image's.
+        String ip = images.onPath(List.of("ip")).get(0);
+        return start(containerName, images.onPath(List.of("unshare", "--net", "sh", "-c",
+                ip + " link set lo up && exec \"$@\"", "sh")));
+    }
+
+    private ContainerProcess start(String containerName, List<String> prefix) throws IOException {
         HostRewrite rewrite = rewrite(containerName);
-        List<String> argv = asUser(containerName,
-                images.onPath(images.argv(container(containerName), rewrite::apply)));
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(asUser(containerName, images.onPath(images.argv(container(containerName), rewrite::apply))));
         // One log per run, so that a restarted container keeps the log of the run before.
         ContainerProcess process = ContainerProcess.start(containerName, argv, env(containerName),
                 logFile(containerName + "-" + started.size()));
@@ -128,9 +144,12 @@ final class HostPod implements AutoCloseable {
             InterruptedException {
         HostRewrite rewrite = rewrite(containerName);
         Path log = logFile(containerName + "-exec-" + started.size());
-        List<String> inImage = HostImages.isSidecar(container(containerName)) ? images.inSidecarImage(command) : command;
+        Container container = container(containerName);
+        List<String> inImage = HostImages.isSidecar(container) ? images.inSidecarImage(command) : command;
+        List<String> moved = inImage.stream().map(rewrite::apply).toList();
+        ExampleImage example = images.example(container);
         ContainerProcess process = ContainerProcess.start(containerName + "-exec",
-                asUser(containerName, images.onPath(inImage.stream().map(rewrite::apply).toList())),
+                asUser(containerName, example != null ? example.command(moved) : images.onPath(moved)),
                 env(containerName), log);
         started.add(process);
         int exit = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);

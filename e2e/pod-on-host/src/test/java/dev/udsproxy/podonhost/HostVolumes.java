@@ -20,6 +20,8 @@ final class HostVolumes {
     /** Volume name → host folder. */
     static Map<String, Path> create(Pod pod, Path root, Map<String, List<Path>> configMapFiles) throws IOException {
         Map<String, Path> folders = new LinkedHashMap<>();
+        // There even for a Pod without volumes (an uninjected example): shareWithPodUsers opens it.
+        Files.createDirectories(root);
         for (Volume volume : pod.getSpec().getVolumes()) {
             Path folder = Files.createDirectories(root.resolve(volume.getName()));
             folders.put(volume.getName(), folder);

@@ -36,24 +36,24 @@ class SecurityContextIT {
     @TempDir
     Path root;
     private HostPod pod;
-    private EchoServer echo;
+    private HttpUpstream store;
 
     @AfterEach
     void stopEverything() throws Exception {
         if (pod != null) {
             pod.close();
         }
-        if (echo != null) {
-            echo.close();
+        if (store != null) {
+            store.close();
         }
     }
 
     @Test
     void appAndSidecarShareTheirSocketsThroughTheFsGroupOnly() throws Exception {
         PodUsers.unavailable().ifPresent(why -> PodChecks.skipIf(true, why));
-        echo = new EchoServer("echo-store");
+        store = new HttpUpstream("store");
         ExampleApp example = ExampleApp.load(REPO, "java");
-        example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "echo-store=127.0.0.1:" + echo.port());
+        example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "store=127.0.0.1:" + store.port());
         Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), true);
         long appUser = injected.getSpec().getSecurityContext().getRunAsUser();
         long sidecarUser = injected.getSpec().getInitContainers().get(0).getSecurityContext().getRunAsUser();
@@ -75,18 +75,14 @@ class SecurityContextIT {
 
         // Both sockets: 0660, owned by their creator, group-owned by the fsGroup.
         Path appSocket = Path.of(pod.env(APP).get("UDSPROXY_SOCKET"));
-        Path egressSocket = Path.of(pod.env(APP).get("UDSPROXY_EGRESS_ECHO_STORE"));
+        Path egressSocket = Path.of(pod.env(APP).get("UDSPROXY_EGRESS_STORE"));
         assertSocket(appSocket, appUser, fsGroup);
         assertSocket(egressSocket, sidecarUser, fsGroup);
 
-        // The app's user may connect to the sidecar's egress socket: kubectl exec into the app, with the
-        // client in the app's /tmp volume and the socket path from the app's env, both as the container sees them.
-        Path client = clientProgram(pod.volume("tmp"));
-        String egressInContainer = pod.container(APP).getEnv().stream()
-                .filter(e -> e.getName().equals("UDSPROXY_EGRESS_ECHO_STORE")).findFirst().orElseThrow().getValue();
-        HostPod.Exec fromApp = pod.exec(APP,
-                List.of("java", "/tmp/UnixLineClient.java", egressInContainer, "ping"), 60);
-        assertThat(fromApp.output()).as("exit %d", fromApp.exit()).contains("reply: echo-store got ping");
+        // The app's user may connect to the sidecar's egress socket: the app's own GET /egress/store/... goes
+        // through it, from the app's process (its user, its read-only root), to the service.
+        assertThat(httpGet(pod.hostPort("http"), "/egress/store/as-app-user")).as(pod.logs())
+                .isEqualTo("HTTP/1.1 200 OK\nstore got /as-app-user\n");
 
         // The root file system really is read-only for the sidecar: only its volume is writable.
         HostPod.Exec write = pod.exec(SIDECAR, List.of("sh", "-c", "touch /tmp/udsproxy-write-check"), 30);
@@ -99,6 +95,7 @@ class SecurityContextIT {
         assertThat(listening).as(sidecarProcess.log()).contains("(epoll)").doesNotContain("epoll unavailable");
 
         // Anyone else may connect to neither.
+        Path client = clientProgram(Files.createDirectories(root.resolve("stranger")));
         for (Path socket : List.of(appSocket, egressSocket)) {
             assertThat(asStranger(client, socket)).contains("cannot connect").contains("Permission denied");
         }
@@ -112,7 +109,7 @@ class SecurityContextIT {
                 .containsEntry("gid", (int) group);
     }
 
-    /** The client's source, in a folder every user may read (the tmp emptyDir is mode 2777). */
+    /** The client's source, in a folder every user may read (below the test's folder, opened to others). */
     private Path clientProgram(Path folder) throws Exception {
         Path client = folder.resolve("UnixLineClient.java");
         try (var in = getClass().getResourceAsStream("/UnixLineClient.java")) {
