@@ -17,6 +17,13 @@ public interface OperatorConfig {
     @WithDefault("udsproxy-system")
     String namespace();
 
+    /**
+     * Namespaces never injected besides kube-system, kube-public, kube-node-lease and {@link #namespace()}: the
+     * chart passes its webhook.excludedNamespaces, which its webhook selectors never send, so that the operator's
+     * own decisions (the readiness gate on Pod templates, the census) agree with them.
+     */
+    Optional<List<String>> excludedNamespaces();
+
     Webhook webhook();
 
     /** With several replicas: only the Lease holder reconciles; every replica serves the webhook. */

@@ -1,6 +1,7 @@
 package dev.udsproxy.podonhost;
 
 import dev.udsproxy.operator.injection.AnnotationParser;
+import dev.udsproxy.operator.injection.ClusterFeatures;
 import dev.udsproxy.operator.injection.InjectionDecision;
 import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionRequest;
@@ -20,7 +21,10 @@ final class OperatorInjection {
     private OperatorInjection() {
     }
 
-    /** The Pod as the API server would store it after our webhook; fails when the operator would not inject. */
+    /**
+     * The Pod as the API server would store it after our webhook; fails when the operator would not inject. A cluster
+     * without native sidecars is taken as Kubernetes 1.28 (no preStop sleep action either), one with them as 1.34.
+     */
     static Pod inject(Pod pod, ProfileSettings profile, boolean clusterSupportsNativeSidecars) {
         InjectionDecision decision = new InjectionPolicy(OPERATOR_NAMESPACE)
                 .decide(pod, pod.getMetadata().getNamespace(), Map.of());
@@ -29,7 +33,9 @@ final class OperatorInjection {
         }
         InjectionRequest request = AnnotationParser.parse(
                 Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of()));
-        return PodMutator.mutate(pod, request, profile, clusterSupportsNativeSidecars).pod();
+        ClusterFeatures cluster = clusterSupportsNativeSidecars ? ClusterFeatures.of("1", "34")
+                : ClusterFeatures.of("1", "28");
+        return PodMutator.mutate(pod, request, profile, cluster).pod();
     }
 
     /** What the webhook uses when the cluster has no SidecarProfile at all. */

@@ -92,8 +92,16 @@ public class SidecarProfileSpec {
 
         @Pattern(DURATION)
         @JsonPropertyDescription("Then: how long open connections may finish (sidecar default 20s). The Pod's"
-                + " terminationGracePeriodSeconds is raised to cover shutdownGrace + timeout.")
+                + " terminationGracePeriodSeconds is raised to cover appPreStopSleepSeconds + shutdownGrace + timeout.")
         public String timeout;
+
+        @Min(0)
+        @Max(3600)
+        @JsonPropertyDescription("Seconds of the preStop sleep (the kubelet's sleep action) the app container gets when"
+                + " it has no preStop of its own: the app keeps serving until its endpoint is gone, since with a native"
+                + " sidecar the kubelet stops the app first. 0: none. Default 5. Needs Kubernetes 1.30+; older"
+                + " clusters get an admission warning instead.")
+        public Integer appPreStopSleepSeconds;
     }
 
     public static class CatchUp {

@@ -21,6 +21,12 @@ public final class Annotations {
     /** Written by the workload reconciler on a Pod template: a new hash rolls the workload. */
     public static final String PROFILE_HASH = PREFIX + "profile-hash";
 
+    /**
+     * Readiness gate the operator puts on an opted-in workload's Pod template and the webhook removes when it injects:
+     * nothing ever sets this condition, so a Pod created without the webhook never becomes Ready.
+     */
+    public static final String INJECTED_CONDITION = PREFIX + "injected";
+
     /** Names of what we add to a Pod. */
     public static final String SIDECAR_CONTAINER = "udsproxy";
     public static final String SOCKET_VOLUME = "udsproxy-sockets";

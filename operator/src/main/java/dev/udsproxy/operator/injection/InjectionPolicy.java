@@ -3,6 +3,8 @@ package dev.udsproxy.operator.injection;
 import dev.udsproxy.operator.injection.InjectionDecision.Outcome;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,15 +20,26 @@ public final class InjectionPolicy {
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
     private final String operatorNamespace;
+    private final Set<String> excludedNamespaces;
 
     public InjectionPolicy(String operatorNamespace) {
+        this(operatorNamespace, List.of());
+    }
+
+    /** {@code excludedNamespaces}: more namespaces the webhook is never called for (the chart's excludedNamespaces). */
+    public InjectionPolicy(String operatorNamespace, Collection<String> excludedNamespaces) {
         this.operatorNamespace = operatorNamespace;
+        this.excludedNamespaces = Set.copyOf(excludedNamespaces);
     }
 
     public InjectionDecision decide(Pod pod, String namespace, Map<String, String> namespaceLabels) {
         if (SYSTEM_NAMESPACES.contains(namespace) || namespace.equals(operatorNamespace)) {
             return InjectionDecision.of(Outcome.SKIP_NAMESPACE_EXCLUDED,
                     "namespace " + namespace + " is never injected (system or the operator's own)");
+        }
+        if (excludedNamespaces.contains(namespace)) {
+            return InjectionDecision.of(Outcome.SKIP_NAMESPACE_EXCLUDED,
+                    "namespace " + namespace + " is excluded from injection (webhook.excludedNamespaces)");
         }
         Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
         Map<String, String> labels = Optional.ofNullable(pod.getMetadata().getLabels()).orElse(Map.of());

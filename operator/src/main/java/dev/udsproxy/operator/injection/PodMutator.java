@@ -29,7 +29,7 @@ public final class PodMutator {
     }
 
     public static Mutation mutate(Pod original, InjectionRequest request, ProfileSettings profile,
-            boolean clusterSupportsNative) {
+            ClusterFeatures cluster) {
         Pod pod = SERIALIZATION.clone(original);
         List<String> warnings = new ArrayList<>();
         Container app = appContainer(pod, request);
@@ -45,10 +45,12 @@ public final class PodMutator {
                 .endEmptyDir()
                 .build());
         shareGroup(pod, profile);
-        TerminationGrace.cover(pod, profile, warnings);
+        long appPreStop = AppPreStop.apply(app, profile, cluster, warnings);
+        TerminationGrace.cover(pod, profile, appPreStop, warnings);
+        InjectedReadinessGate.remove(pod);
 
         String proxyProtocol = Optional.ofNullable(request.proxyProtocol()).orElse(profile.proxyProtocol()).wireName();
-        boolean nativeSidecar = profile.nativeSidecarOn(clusterSupportsNative);
+        boolean nativeSidecar = profile.nativeSidecarOn(cluster.nativeSidecars());
         Container sidecar = SidecarContainerFactory.build(profile, request, inbound, proxyProtocol, nativeSidecar);
         if (nativeSidecar) {
             pod.getSpec().getInitContainers().add(0, sidecar);

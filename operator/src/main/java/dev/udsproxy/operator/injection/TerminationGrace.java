@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The sidecar drains on SIGTERM: not ready but accepting for the shutdown grace, then open connections get the
- * drain timeout. The kubelet kills after terminationGracePeriodSeconds, so the Pod's must cover both, or a
- * drain is cut short by SIGKILL.
+ * The app's preStop runs first (the kubelet counts it in the grace period), then the sidecar drains on SIGTERM: not
+ * ready but accepting for the shutdown grace, then open connections get the drain timeout. The kubelet kills after
+ * terminationGracePeriodSeconds, so the Pod's must cover all three, or a drain is cut short by SIGKILL.
  */
 final class TerminationGrace {
     /** The sidecar's own defaults (--shutdown-grace, --drain-timeout), used when the profile sets none. */
@@ -26,26 +26,26 @@ final class TerminationGrace {
     private TerminationGrace() {
     }
 
-    /** Seconds the sidecar may need from SIGTERM to exit. */
-    static long neededSeconds(ProfileSettings profile) {
+    /** Seconds from the Pod's deletion until the sidecar has exited, after an app preStop of that many seconds. */
+    static long neededSeconds(ProfileSettings profile, long appPreStopSeconds) {
         Duration total = duration(profile.shutdownGrace(), SIDECAR_SHUTDOWN_GRACE)
                 .plus(duration(profile.drainTimeout(), SIDECAR_DRAIN_TIMEOUT));
         // Whole seconds, rounded up: 500ms of drain still needs a second.
-        return (total.toMillis() + 999) / 1000 + MARGIN_SECONDS;
+        return appPreStopSeconds + (total.toMillis() + 999) / 1000 + MARGIN_SECONDS;
     }
 
     /** Raises the Pod's terminationGracePeriodSeconds when it would end a drain early; never lowers it. */
-    static void cover(Pod pod, ProfileSettings profile, List<String> warnings) {
-        long needed = neededSeconds(profile);
+    static void cover(Pod pod, ProfileSettings profile, long appPreStopSeconds, List<String> warnings) {
+        long needed = neededSeconds(profile, appPreStopSeconds);
         Long set = pod.getSpec().getTerminationGracePeriodSeconds();
         long effective = set == null ? KUBERNETES_DEFAULT_SECONDS : set;
         if (effective >= needed) {
             return;
         }
         if (set != null) {
-            warnings.add("terminationGracePeriodSeconds raised from " + set + " to " + needed + ": the udsproxy"
-                    + " sidecar needs its shutdown grace + drain timeout (profile " + profile.name() + ") + "
-                    + MARGIN_SECONDS + " s to drain on SIGTERM");
+            warnings.add("terminationGracePeriodSeconds raised from " + set + " to " + needed + ": the app's preStop ("
+                    + appPreStopSeconds + " s) + the udsproxy sidecar's shutdown grace + drain timeout (profile "
+                    + profile.name() + ") + " + MARGIN_SECONDS + " s, so that the sidecar drains before SIGKILL");
         }
         pod.getSpec().setTerminationGracePeriodSeconds(needed);
     }

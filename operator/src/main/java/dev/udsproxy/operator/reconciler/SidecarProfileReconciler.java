@@ -62,7 +62,7 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
             }
         }
         PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), context::namespaceLabels,
-                new InjectionPolicy(config.namespace()));
+                new InjectionPolicy(config.namespace(), context.excludedNamespaces()));
         SidecarProfileStatus previous = profile.getStatus();
         catchUp(profile, settings, census, previous == null ? null : previous.missingPods);
 

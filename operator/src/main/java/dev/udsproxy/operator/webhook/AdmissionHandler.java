@@ -37,7 +37,7 @@ public final class AdmissionHandler {
 
     public AdmissionHandler(InjectionContext context) {
         this.context = context;
-        this.policy = new InjectionPolicy(context.operatorNamespace());
+        this.policy = new InjectionPolicy(context.operatorNamespace(), context.excludedNamespaces());
     }
 
     public AdmissionOutcome handle(JsonNode review) {
@@ -82,7 +82,7 @@ public final class AdmissionHandler {
         Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
         InjectionRequest request = AnnotationParser.parse(annotations);
         Mutation mutation = PodMutator.mutate(pod, request, profile(request.profile()),
-                context.clusterSupportsNativeSidecars());
+                context.clusterFeatures());
         JsonNode patch = PodPatch.diff(object, mutation.pod());
         return new AdmissionOutcome(allowed(uid, patch, mutation.warnings()), Result.INJECTED, decision,
                 decision.reason(), pod, namespace, dryRun);

@@ -3,6 +3,7 @@ package dev.udsproxy.operator.webhook;
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import dev.udsproxy.operator.injection.ClusterFeatures;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,14 +22,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ClusterInjectionContext implements InjectionContext {
     private static final Logger LOG = Logger.getLogger(ClusterInjectionContext.class);
-    /** SidecarContainers is on by default from Kubernetes 1.29. */
-    private static final int NATIVE_SIDECAR_MINOR = 29;
 
     private final KubernetesClient client;
     private final OperatorConfig config;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<SidecarProfile> profiles;
-    private boolean nativeSidecars;
+    private ClusterFeatures features;
 
     public ClusterInjectionContext(KubernetesClient client, OperatorConfig config) {
         this.client = client;
@@ -51,13 +50,10 @@ public class ClusterInjectionContext implements InjectionContext {
             throw e;
         }
         var version = client.getKubernetesVersion();
-        nativeSidecars = minor(version.getMinor()) >= NATIVE_SIDECAR_MINOR || Integer.parseInt(version.getMajor()) > 1;
-        LOG.infof("Kubernetes %s.%s: native sidecars %s", version.getMajor(), version.getMinor(),
-                nativeSidecars ? "supported" : "missing, sidecars go first in the containers");
-    }
-
-    private static int minor(String minor) {
-        return Integer.parseInt(minor.replaceAll("[^0-9]", ""));
+        features = ClusterFeatures.of(version.getMajor(), version.getMinor());
+        LOG.infof("Kubernetes %s: native sidecars %s; preStop sleep action %s", features.version(),
+                features.nativeSidecars() ? "supported" : "missing, sidecars go first in the containers",
+                features.preStopSleep() ? "supported" : "missing, the app container gets no preStop of ours");
     }
 
     @Override
@@ -86,8 +82,13 @@ public class ClusterInjectionContext implements InjectionContext {
     }
 
     @Override
-    public boolean clusterSupportsNativeSidecars() {
-        return nativeSidecars;
+    public ClusterFeatures clusterFeatures() {
+        return features;
+    }
+
+    @Override
+    public List<String> excludedNamespaces() {
+        return config.excludedNamespaces().orElse(List.of());
     }
 
     @PreDestroy

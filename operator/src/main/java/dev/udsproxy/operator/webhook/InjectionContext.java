@@ -1,6 +1,7 @@
 package dev.udsproxy.operator.webhook;
 
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import dev.udsproxy.operator.injection.ClusterFeatures;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,9 @@ public interface InjectionContext {
 
     String operatorNamespace();
 
+    /** Namespaces never injected besides the system ones and the operator's own (the chart's webhook.excludedNamespaces). */
+    List<String> excludedNamespaces();
+
     /** Empty map when the namespace is unknown. */
     Map<String, String> namespaceLabels(String namespace);
 
@@ -17,5 +21,5 @@ public interface InjectionContext {
 
     List<String> profileNames();
 
-    boolean clusterSupportsNativeSidecars();
+    ClusterFeatures clusterFeatures();
 }

@@ -1,12 +1,18 @@
 package dev.udsproxy.operator.workload;
 
+import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -21,11 +27,14 @@ public class TemplateUpdater {
     private static final Logger LOG = Logger.getLogger(TemplateUpdater.class);
 
     private final KubernetesClient client;
+    private final OperatorConfig config;
     private final ClusterInjectionContext context;
     private final WorkloadEvents events;
 
-    public TemplateUpdater(KubernetesClient client, ClusterInjectionContext context, WorkloadEvents events) {
+    public TemplateUpdater(KubernetesClient client, OperatorConfig config, ClusterInjectionContext context,
+            WorkloadEvents events) {
         this.client = client;
+        this.config = config;
         this.context = context;
         this.events = events;
     }
@@ -33,7 +42,9 @@ public class TemplateUpdater {
     public void update(HasMetadata workload) {
         context.start();
         var template = Workloads.template(workload);
-        var desired = WorkloadOptIn.desired(workload.getMetadata(), template.getMetadata(), this::hash);
+        var desired = WorkloadOptIn.desired(workload.getMetadata(), template, this::hash,
+                new WorkloadOptIn.Cluster(injectable(workload), (profile, hash) -> podsInjectedWith(workload, profile,
+                        hash)));
         String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
         if ("true".equals(workload.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(profile) == null) {
             events.record(workload, "Warning", "ProfileNotFound", "SidecarProfile " + profile
@@ -49,6 +60,8 @@ public class TemplateUpdater {
             var meta = Workloads.template(w).getMetadata();
             meta.setLabels(desired.get().labels());
             meta.setAnnotations(desired.get().annotations());
+            var gates = desired.get().readinessGates();
+            Workloads.template(w).getSpec().setReadinessGates(gates.isEmpty() ? null : new ArrayList<>(gates));
             return w;
         });
         String what = before == null && after != null ? "opted in to udsproxy injection with profile " + profile
@@ -59,6 +72,27 @@ public class TemplateUpdater {
         LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
                 workload.getMetadata().getName(), what);
         events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+    }
+
+    /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own policy decides. */
+    private boolean injectable(HasMetadata workload) {
+        var template = Workloads.template(workload);
+        Pod pod = new PodBuilder().withNewMetadata().withNamespace(workload.getMetadata().getNamespace())
+                .addToLabels(Annotations.INJECT, "true").addToAnnotations(Annotations.INJECT, "true").endMetadata()
+                .withSpec(template.getSpec()).build();
+        String namespace = workload.getMetadata().getNamespace();
+        return new InjectionPolicy(config.namespace(), context.excludedNamespaces())
+                .decide(pod, namespace, context.namespaceLabels(namespace)).inject();
+    }
+
+    /** Every live Pod of the workload carries this profile and hash in its status annotation. */
+    private boolean podsInjectedWith(HasMetadata workload, String profile, String hash) {
+        return client.pods().inNamespace(workload.getMetadata().getNamespace())
+                .withLabelSelector(Workloads.selector(workload)).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> InjectionStatus.parse(Optional.ofNullable(p.getMetadata().getAnnotations())
+                        .map(a -> a.get(Annotations.STATUS)).orElse(null)))
+                .allMatch(s -> s.isPresent() && s.get().profile().equals(profile) && s.get().hash().equals(hash));
     }
 
     /** The profile's hash, the built-in default's when no "default" profile exists, null for a missing named one. */

@@ -1,6 +1,7 @@
 package dev.udsproxy.operator.workload;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -19,6 +20,15 @@ public final class Workloads {
             case Deployment d -> d.getSpec().getTemplate();
             case StatefulSet s -> s.getSpec().getTemplate();
             case DaemonSet d -> d.getSpec().getTemplate();
+            default -> throw new IllegalArgumentException("not a workload: " + workload.getKind());
+        };
+    }
+
+    public static LabelSelector selector(HasMetadata workload) {
+        return switch (workload) {
+            case Deployment d -> d.getSpec().getSelector();
+            case StatefulSet s -> s.getSpec().getSelector();
+            case DaemonSet d -> d.getSpec().getSelector();
             default -> throw new IllegalArgumentException("not a workload: " + workload.getKind());
         };
     }

@@ -12,8 +12,10 @@ import java.util.TreeMap;
  * would tell the webhook in production.
  */
 public class GoldenContext implements InjectionContext {
-    public boolean clusterSupportsNativeSidecars = true;
+    /** The API server's version: what the Pod may use follows from it ({@link ClusterFeatures}). */
+    public String kubernetesVersion = "1.34";
     public String operatorNamespace = "udsproxy-system";
+    public List<String> excludedNamespaces = List.of();
     public Map<String, Map<String, String>> namespaceLabels = new TreeMap<>();
     public Map<String, SidecarProfileSpec> profiles = new TreeMap<>();
 
@@ -38,7 +40,13 @@ public class GoldenContext implements InjectionContext {
     }
 
     @Override
-    public boolean clusterSupportsNativeSidecars() {
-        return clusterSupportsNativeSidecars;
+    public ClusterFeatures clusterFeatures() {
+        String[] version = kubernetesVersion.split("\\.");
+        return ClusterFeatures.of(version[0], version[1]);
+    }
+
+    @Override
+    public List<String> excludedNamespaces() {
+        return excludedNamespaces;
     }
 }

@@ -105,6 +105,7 @@ class CertificateSourcesIT {
         };
         return new OperatorConfig() {
             public String namespace() { return NS; }
+            public Optional<List<String>> excludedNamespaces() { return Optional.empty(); }
             public Webhook webhook() { return webhook; }
             public boolean leaderElection() { return false; }
             public String leaderElectionLease() { return "unused"; }

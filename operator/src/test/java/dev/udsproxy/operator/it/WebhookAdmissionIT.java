@@ -72,6 +72,30 @@ class WebhookAdmissionIT {
     }
 
     @Test
+    void appGetsAPreStopSleepTheApiServerAcceptsAndTheGracePeriodCoversIt() {
+        String ns = TestNamespaces.create(client(), "prestop", Map.of());
+        // The API server refuses a sleep longer than the grace period: 20 s here, the sleep 5 s, the sidecar's stop 25 s.
+        Pod shortGrace = new PodBuilder(TestPods.optedIn("short")).editSpec().withTerminationGracePeriodSeconds(20L)
+                .endSpec().build();
+
+        Pod stored = client().pods().inNamespace(ns).resource(shortGrace).create();
+
+        var preStop = stored.getSpec().getContainers().get(0).getLifecycle().getPreStop();
+        assertThat(preStop.getSleep().getSeconds()).as("the kubelet's sleep action, no shell").isEqualTo(5L);
+        assertThat(preStop.getExec()).isNull();
+        assertThat(stored.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(5L + 3 + 20 + 2);
+
+        // A preStop of the user's own is never replaced.
+        Pod own = new PodBuilder(TestPods.optedIn("own")).editSpec().editFirstContainer().withNewLifecycle()
+                .withNewPreStop().withNewExec().withCommand("/bin/drain").endExec().endPreStop().endLifecycle()
+                .endContainer().endSpec().build();
+        Pod kept = client().pods().inNamespace(ns).resource(own).create();
+        assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand())
+                .containsExactly("/bin/drain");
+        assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep()).isNull();
+    }
+
+    @Test
     void restrictedNamespaceAdmitsTheInjectedPod() {
         String ns = TestNamespaces.create(client(), "restricted", Map.of(
                 "pod-security.kubernetes.io/enforce", "restricted",

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(ControlPlaneResource.class)
 class WorkloadIT {
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** Three catch-up rounds (udsproxy.catch-up-interval PT3S in the tests), each of which revisits every workload. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
 
     static KubernetesClient client() {
         return ControlPlaneResource.plane().client();
@@ -59,6 +61,47 @@ class WorkloadIT {
                 .getMetadata().getAnnotations().get("udsproxy.dev/profile-hash")).isNotEqualTo(hashBefore);
         assertThat(client().v1().events().inNamespace(ns).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied"));
+    }
+
+    @Test
+    void firstOptInRollsTheDeploymentOnceAndItsTemplateKeepsUninjectedPodsUnready() {
+        String ns = TestNamespaces.create(client(), "once", Map.of());
+        // Not labelled: the first Pods are not sent to the webhook; the operator's opt-in must roll them, once.
+        client().apps().deployments().inNamespace(ns).resource(TestPods.deployment("web",
+                Map.of("udsproxy.dev/inject", "true"), Map.of())).create();
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns))
+                .anySatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
+        // Absence takes time to show: the catch-up (every 3 s here) revisits the workload meanwhile.
+        await("two ReplicaSets for good (the first Pods', the injected ones'): a third means a second roll")
+                .during(SETTLE).atMost(SETTLE.multipliedBy(2)).until(() -> replicaSets(ns) == 2);
+
+        var template = client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate();
+        assertThat(template.getSpec().getReadinessGates()).as("a Pod created without the webhook never becomes Ready")
+                .extracting(g -> g.getConditionType()).containsExactly("udsproxy.dev/injected");
+        assertThat(pods(ns)).filteredOn(p -> TestPods.sidecar(p).isPresent()).allSatisfy(p -> assertThat(
+                p.getSpec().getReadinessGates()).as("the webhook lifts the gate as it injects").isEmpty());
+    }
+
+    @Test
+    void optInOfATemplateTheWebhookAlreadyInjectedDoesNotRollIt() {
+        String ns = TestNamespaces.create(client(), "norol", Map.of());
+        var deployment = TestPods.deployment("web", Map.of("udsproxy.dev/inject", "true"),
+                Map.of("udsproxy.dev/inject", "true"));
+        deployment.getSpec().getTemplate().getMetadata().getLabels().put("udsproxy.dev/inject", "true");
+        client().apps().deployments().inNamespace(ns).resource(deployment).create();
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns)).isNotEmpty()
+                .allSatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
+        await("one ReplicaSet for good: a second means the opt-in rolled Pods that were injected already")
+                .during(SETTLE).atMost(SETTLE.multipliedBy(2)).until(() -> replicaSets(ns) == 1);
+
+        assertThat(client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate()
+                .getMetadata().getAnnotations()).doesNotContainKey("udsproxy.dev/profile-hash");
+    }
+
+    private static int replicaSets(String ns) {
+        return client().apps().replicaSets().inNamespace(ns).list().getItems().size();
     }
 
     @Test
