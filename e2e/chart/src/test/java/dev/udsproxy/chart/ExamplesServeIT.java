@@ -2,7 +2,10 @@ package dev.udsproxy.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +96,14 @@ class ExamplesServeIT {
         // The sidecar's egress socket, played by an HTTP server on a socket file; UDSPROXY_EGRESS_MY_STORE as
         // the injector names the env of the route "my-store".
         Path route = dir.resolve("my-store.sock");
+        Path silentRoute = dir.resolve("silent.sock");
         try (UnixHttpServer upstream = new UnixHttpServer(route);
+             // Connects (the backlog takes it) and never answers: a service that hangs.
+             ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                     .bind(UnixDomainSocketAddress.of(silentRoute));
              ExampleApp app = ExampleApp.start(command(language), dir, Map.of("UDSPROXY_EGRESS_MY_STORE",
-                     route.toString(), "UDSPROXY_EGRESS_GONE", dir.resolve("gone.sock").toString()))) {
+                     route.toString(), "UDSPROXY_EGRESS_GONE", dir.resolve("gone.sock").toString(),
+                     "UDSPROXY_EGRESS_SILENT", silentRoute.toString()))) {
             String ok = app.exchange("GET /egress/my-store/items?id=7 HTTP/1.1\r\nHost: app\r\n\r\n", 1);
             assertThat(ok).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nHTTP/1.1 200 OK\nupstream got /items?id=7\n");
             assertThat(upstream.requests()).hasSize(1);
@@ -108,6 +116,9 @@ class ExamplesServeIT {
             String gone = app.exchange("GET /egress/gone/x HTTP/1.1\r\nHost: app\r\n\r\n", 1);
             assertThat(gone).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
                     .contains("egress gone: cannot connect to unix:" + dir.resolve("gone.sock"));
+            String hung = app.exchange("GET /egress/silent/x HTTP/1.1\r\nHost: app\r\n\r\n", 1);
+            assertThat(hung).startsWith("HTTP/1.1 504 Gateway Timeout\r\n")
+                    .endsWith("egress silent: no answer from unix:" + silentRoute + " within 10 s\n");
         }
     }
 
