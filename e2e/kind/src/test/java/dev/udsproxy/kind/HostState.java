@@ -26,8 +26,10 @@ final class HostState {
                     + "|net\\.ipv4\\.tcp_mem|net\\.ipv4\\.udp_mem|net\\.ipv6\\.conf\\..*\\.stable_secret"
                     + "|vm\\.stat_refresh|kernel\\.perf_event_max_sample_rate|fs\\.binfmt_misc\\..*|dev\\.cdrom\\..*"
                     + "|kernel\\.core_uses_pid_ns)$");
-    /** Only our own leftovers are unmounted: podman's network namespaces and container storage. */
-    private static final List<String> OWN_MOUNTS = List.of("/run/netns", "/var/lib/containers/storage", "/run/containers");
+    /** Only our own leftovers are unmounted: podman's network namespaces folder. */
+    private static final List<String> OWN_MOUNTS = List.of("/run/netns");
+    /** podman's storage bind-mounts itself on first use; unmounted only when no container is left in it. */
+    private static final String STORAGE_MOUNT = "/var/lib/containers/storage/overlay";
     private static final List<String> IPTABLES = List.of("iptables", "ip6tables");
     private static final List<String> TABLES = List.of("filter", "nat", "mangle", "raw");
 
@@ -109,8 +111,9 @@ final class HostState {
         }
         List<String> newMounts = new ArrayList<>(mounts(shell));
         newMounts.removeAll(mounts);
+        boolean storageIdle = shell.run("podman ps -aq; buildah containers -q", Duration.ofSeconds(30)).output().isBlank();
         for (String target : newMounts.reversed()) {
-            if (OWN_MOUNTS.stream().anyMatch(target::startsWith)) {
+            if (OWN_MOUNTS.stream().anyMatch(target::startsWith) || (storageIdle && target.equals(STORAGE_MOUNT))) {
                 shell.run("umount -l '" + target + "'", Duration.ofSeconds(10));
                 restored.add("unmounted " + target);
             }

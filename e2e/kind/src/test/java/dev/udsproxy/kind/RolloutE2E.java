@@ -46,6 +46,8 @@ class RolloutE2E {
         Awaitility.await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(kubectl.ok("-n " + NS
                 + " get pods -o name -l app.kubernetes.io/name=" + app + ",pod-template-hash!=" + hash).trim())
                 .as("old Pods of %s still there", app).isEmpty());
+        // A few more seconds on the new Pods alone, then stop the load.
+        sleepSeconds(5);
         kubectl.ok("-n " + NS + " exec " + loader + " -- touch /stop/now");
         kubectl.ok("-n " + NS + " wait --for=jsonpath='{.status.phase}'=Succeeded pod/" + loader + " --timeout=60s");
         String log = kubectl.ok("-n " + NS + " logs " + loader);
@@ -54,9 +56,19 @@ class RolloutE2E {
         int ok = Integer.parseInt(totals.group(1));
         int failed = Integer.parseInt(totals.group(2));
         System.out.printf("kind e2e: rollout restart of %s: %d requests, %d failed%n", app, ok + failed, failed);
-        assertThat(ok).as("requests that got through during the rollout").isGreaterThan(100);
         assertThat(failed).as("failed requests during the rollout of %s:%n%s", app, log).isZero();
+        // A request every 50 ms plus curl's own start: on 2 shared cores that is 3-20 per second.
+        assertThat(ok).as("requests that got through during the rollout").isGreaterThan(50);
         kubectl.ok("-n " + NS + " delete pod " + loader + " --wait=false");
+    }
+
+    private static void sleepSeconds(int n) {
+        try {
+            Thread.sleep(n * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static String currentHash(Kubectl kubectl, String app) {

@@ -21,8 +21,11 @@ class WalkthroughE2E {
     void theOperatorRunsTwoReadyReplicasAndOneHoldsTheLease(KubernetesClient client) {
         var deployment = client.apps().deployments().inNamespace("udsproxy-system").withName("udsproxy-operator").get();
         assertThat(deployment.getStatus().getReadyReplicas()).as("ready operator replicas").isEqualTo(2);
-        var lease = client.leases().inNamespace("udsproxy-system").withName("udsproxy-operator").get();
-        assertThat(lease).as("the leader election Lease").isNotNull();
+        // The Lease's name is the one the chart hands the operator.
+        String leaseName = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("UDSPROXY_LEADER_ELECTION_LEASE")).findFirst().orElseThrow().getValue();
+        var lease = client.leases().inNamespace("udsproxy-system").withName(leaseName).get();
+        assertThat(lease).as("the leader election Lease %s", leaseName).isNotNull();
         var holder = lease.getSpec().getHolderIdentity();
         assertThat(client.pods().inNamespace("udsproxy-system").withLabel("app.kubernetes.io/name", "udsproxy-operator")
                 .list().getItems()).extracting(p -> p.getMetadata().getName())
