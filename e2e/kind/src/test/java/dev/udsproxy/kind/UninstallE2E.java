@@ -2,19 +2,35 @@ package dev.udsproxy.kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Last: {@code helm uninstall} leaves no webhook configuration behind; the bystander was never touched. */
+/**
+ * Last: {@code helm uninstall} leaves no webhook configuration behind; an opted-in workload rolled
+ * after it gets a Pod without the sidecar that never counts as Ready, so the working Pod stays and
+ * the app keeps answering; the bystander was never touched.
+ */
 @Order(100)
 @ExtendWith(KindClusterExtension.class)
 class UninstallE2E {
 
+    static final String NS = "after-uninstall";
+
     @Test
-    void helmUninstallLeavesNoWebhookAndTheBystanderWasNeverTouched(Shell shell, KubernetesClient client) {
+    void helmUninstallLeavesNoWebhookAndNoOutageAndTheBystanderWasNeverTouched(Shell shell, KubernetesClient client) {
+        Kubectl kubectl = new Kubectl(shell);
         Bystander.assertUntouched(client, KindClusterExtension.bystanderUid());
+        kubectl.restrictedNamespace(NS);
+        kubectl.applyExample(NS, "node");
+        kubectl.rolloutStatus(NS, "example-node");
+        kubectl.clientPod(NS, "client");
+
         shell.ok("helm uninstall udsproxy-operator -n udsproxy-system --wait --timeout 3m");
         assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems())
                 .extracting(w -> w.getMetadata().getName())
@@ -22,6 +38,34 @@ class UninstallE2E {
                 .noneMatch(name -> name.contains("udsproxy"));
         assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems())
                 .extracting(w -> w.getMetadata().getName()).noneMatch(name -> name.contains("udsproxy"));
+
+        // No webhook: the next Pod of an opted-in workload comes without the sidecar. It must not count
+        // as Ready, so the Deployment keeps the working Pod (an app with no UDSPROXY_SOCKET still serves TCP).
+        kubectl.ok("-n " + NS + " rollout restart deploy/example-node");
+        Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(pods(client))
+                .as("a Pod without the sidecar was created").anyMatch(p -> !hasSidecar(p)));
+        for (int i = 0; i < 20; i++) {
+            List<Pod> pods = pods(client);
+            assertThat(pods).filteredOn(p -> !hasSidecar(p)).as("Pods without the sidecar are never Ready").noneMatch(UninstallE2E::ready);
+            assertThat(pods).filteredOn(UninstallE2E::hasSidecar).as("the injected Pod stays and is Ready").anyMatch(UninstallE2E::ready);
+            assertThat(kubectl.exec(NS, "client", "curl -sS -m 5 http://example-node/still").output())
+                    .contains("hello from example-node over unix, path /still");
+            Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        }
         Bystander.assertUntouched(client, KindClusterExtension.bystanderUid());
+    }
+
+    private static List<Pod> pods(KubernetesClient client) {
+        return client.pods().inNamespace(NS).withLabel("app.kubernetes.io/name", "example-node").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static boolean hasSidecar(Pod pod) {
+        return pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals("udsproxy"));
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
     }
 }
