@@ -30,6 +30,7 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
 
     /** The running cluster of this JVM. */
     static final class Running implements ExtensionContext.Store.CloseableResource {
+        final long started = System.nanoTime();
         final Shell shell = ClusterEnvironment.shell();
         final HostState host = HostState.record(shell);
         final KindCluster kind = new KindCluster(shell);
@@ -61,8 +62,14 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
             }
             if (client != null) {
                 client.close();
+                // What ran on the node, for the record (the closing notes quote it).
+                System.out.println("kind e2e: kubectl get nodes,pods -A -o wide before deletion:\n"
+                        + shell.run("kubectl get nodes,pods -A -o wide", java.time.Duration.ofSeconds(60)).output());
             }
+            long deleting = System.nanoTime();
             kind.delete();
+            System.out.printf("kind e2e: cluster deleted in %.1f s; the tier took %.0f s from its first step%n",
+                    (System.nanoTime() - deleting) / 1e9, (System.nanoTime() - started) / 1e9);
             List<String> restored = host.restoreAll();
             System.out.println("kind e2e: host state put back: " + restored);
             System.out.println("kind e2e: host after:  " + host.summary());
