@@ -1,6 +1,6 @@
 package dev.udsproxy.operator.injection;
 
-/** The annotation and label keys of the contract (design.md). Changing one breaks users' manifests. */
+/** The annotation and label keys of the contract (docs/design.md). Changing one breaks users' manifests. */
 public final class Annotations {
     public static final String PREFIX = "udsproxy.dev/";
 
