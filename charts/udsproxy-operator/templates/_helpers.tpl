@@ -52,20 +52,23 @@ app.kubernetes.io/component: operator
 {{- define "udsproxy.webhookSecret" -}}{{ include "udsproxy.fullname" . }}-webhook-tls{{- end }}
 {{- define "udsproxy.leaseName" -}}{{ include "udsproxy.fullname" . }}-leader{{- end }}
 
-{{/* Namespaces never injected: the control plane's and our own (the webhook must not gate itself). */}}
+{{/* Namespaces never injected: the control plane's and our own (the webhook must not gate itself). The
+       webhook entries, the ValidatingAdmissionPolicy and the operator (UDSPROXY_EXCLUDED_NAMESPACES) all read
+       this one list, so what is never sent is also what the operator never expects to be injected. */}}
 {{- define "udsproxy.excludedNamespaces" -}}
-{{- $excluded := list "kube-system" "kube-public" .Release.Namespace }}
+{{- $excluded := list "kube-system" "kube-public" "kube-node-lease" .Release.Namespace }}
 {{- range .Values.webhook.excludedNamespaces }}{{ $excluded = append $excluded . }}{{ end }}
 {{- toJson ($excluded | uniq) }}
 {{- end }}
 
-{{/* Fields every webhook entry shares. */}}
+{{/* Fields every webhook entry shares; called with (dict "root" $ "failurePolicy" ...). */}}
 {{- define "udsproxy.webhookCommon" -}}
+{{- $values := .root.Values }}
 admissionReviewVersions: ["v1"]
 sideEffects: None
-timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
-failurePolicy: {{ .Values.webhook.failurePolicy }}
-reinvocationPolicy: {{ .Values.webhook.reinvocationPolicy }}
+timeoutSeconds: {{ $values.webhook.timeoutSeconds }}
+failurePolicy: {{ .failurePolicy }}
+reinvocationPolicy: {{ $values.webhook.reinvocationPolicy }}
 matchPolicy: Equivalent
 rules:
   - operations: ["CREATE"]

@@ -124,12 +124,11 @@ class ChartHelmTestIT {
             }
         }
 
-        // Operator gone, failurePolicy Ignore: the Pod is admitted as it is, and the check says what is missing.
+        // Operator gone: the chart's admission policy refuses the opted-in Pod, and the check shows why.
         Result failed = runHelmTestScript();
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.output()).contains("FAIL: the Pod was admitted in namespace " + TARGET
-                + " without the udsproxy sidecar container, the UDSPROXY_SOCKET env of the app,"
-                + " the udsproxy-sockets volume.");
+        assertThat(failed.output()).contains("FAIL: the API server refused the opted-in Pod in namespace " + TARGET)
+                .contains("opted in to udsproxy but not injected");
     }
 
     record Result(int exitCode, String output) {

@@ -121,12 +121,12 @@ class ChartInstallIT {
             return c;
         });
 
-        // An upgrade that replaces the entries (one catch-all entry instead of two selective ones): the new
-        // entry must not start without a caBundle, or admissions fail until the operator's next check.
+        // An upgrade that adds an entry (matchAllPods: one for every other Pod besides the two selective ones):
+        // the new entry must not start without a caBundle, or admissions fail until the operator's next check.
         helm("upgrade", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE, "--reuse-values",
                 "--set", "webhook.timeoutSeconds=7", "--set", "webhook.matchAllPods=true").requireSuccess();
 
-        assertThat(configurations.get().getWebhooks()).hasSize(1).allSatisfy(w -> {
+        assertThat(configurations.get().getWebhooks()).hasSize(3).allSatisfy(w -> {
             assertThat(w.getTimeoutSeconds()).as("the upgrade applied").isEqualTo(7);
             assertThat(w.getClientConfig().getCaBundle()).as("caBundle of %s", w.getName()).isEqualTo(caBundle);
         });
@@ -138,7 +138,7 @@ class ChartInstallIT {
                 .contains("kubectl -n " + NAMESPACE + " rollout status deploy/uds-udsproxy-operator")
                 .contains("helm test " + RELEASE + " -n " + NAMESPACE)
                 .contains("kubectl annotate deploy/<name> udsproxy.dev/inject=true")
-                .contains("Not injected: kube-system, kube-public, " + NAMESPACE);
+                .contains("Not injected: kube-system, kube-public, kube-node-lease, " + NAMESPACE);
     }
 
     @Test

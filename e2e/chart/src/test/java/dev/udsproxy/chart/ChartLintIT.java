@@ -29,6 +29,8 @@ class ChartLintIT {
         "webhook.timeoutSeconds=60        | /webhook/timeoutSeconds        | maximum",
         "webhook.failurePolicy=Sometimes  | /webhook/failurePolicy         | 'Ignore', 'Fail'",
         "webhook.matchAllPods=yes         | /webhook/matchAllPods          | want boolean",
+        "webhook.refuseUninjectedPods=no  | /webhook/refuseUninjectedPods  | want boolean",
+        "shutdown.preStopSleepSeconds=-1  | /shutdown/preStopSleepSeconds  | minimum",
         "webhook.certificate.provider=acme| /webhook/certificate/provider  | 'operator', 'cert-manager'",
         "webhok.failurePolicy=Fail        | ''                             | 'webhok' not allowed",
         "image.pullPolicy=Sometimes       | /image/pullPolicy              | 'Always', 'IfNotPresent', 'Never'",

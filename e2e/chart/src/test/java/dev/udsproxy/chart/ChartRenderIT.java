@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -60,6 +62,8 @@ class ChartRenderIT {
                 .containsEntry("UDSPROXY_WEBHOOK_CERTIFICATES", "operator");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("udsproxy.dev/inject", "false");
+        assertThat(env(operator)).containsEntry("UDSPROXY_EXCLUDED_NAMESPACES",
+                "kube-system,kube-public,kube-node-lease," + NAMESPACE);
 
         PodDisruptionBudget pdb = chart.get(PodDisruptionBudget.class, FULLNAME);
         assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
@@ -70,6 +74,45 @@ class ChartRenderIT {
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
         assertThat(profile.getMetadata().getName()).isEqualTo("default");
         assertThat(profile.get("spec", "image").toString()).isEqualTo("udsproxy/sidecar:0.1.0");
+    }
+
+    @Test
+    void theWebhookStaysReachableThroughTheOperatorsOwnRollout() {
+        Deployment deployment = render().get(Deployment.class, FULLNAME);
+
+        // A new replica is Ready (serving HTTPS) before an old one goes; a terminating one keeps serving until its
+        // endpoint is gone (the preStop sleep), and the grace period lets it finish after that.
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container operator = pod.getContainers().get(0);
+        assertThat(operator.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
+        assertThat(operator.getLifecycle().getPreStop().getExec()).as("the image has no shell").isNull();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(5L + 15);
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).as("up only once HTTPS serves")
+                .isEqualTo("/q/health/ready");
+
+        PodSpec noSleep = render("--set", "shutdown.preStopSleepSeconds=0").get(Deployment.class, FULLNAME).getSpec()
+                .getTemplate().getSpec();
+        assertThat(noSleep.getContainers().get(0).getLifecycle()).as("Kubernetes < 1.30 has no sleep action").isNull();
+        assertThat(noSleep.getTerminationGracePeriodSeconds()).isEqualTo(15L);
+    }
+
+    @Test
+    void defaultsRefuseOptedInPodsWithoutTheSidecarThroughAnAdmissionPolicy() {
+        Rendered chart = render();
+        ValidatingAdmissionPolicy policy = chart.all(ValidatingAdmissionPolicy.class).stream().collect(singleOnly());
+        ValidatingAdmissionPolicyBinding binding = chart.all(ValidatingAdmissionPolicyBinding.class).stream()
+                .collect(singleOnly());
+
+        assertThat(policy.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
+        assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
+        assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+        assertThat(notIn(policy.getSpec().getMatchConstraints().getNamespaceSelector().getMatchExpressions(),
+                "kubernetes.io/metadata.name")).containsExactlyInAnyOrder("kube-system", "kube-public",
+                "kube-node-lease", NAMESPACE);
+        assertThat(render("--set", "webhook.refuseUninjectedPods=false").ofKind("ValidatingAdmissionPolicy"))
+                .isEmpty();
     }
 
     @Test
@@ -165,14 +208,26 @@ class ChartRenderIT {
         MutatingWebhookConfiguration config = chart.get(MutatingWebhookConfiguration.class, FULLNAME + "-webhook");
         assertThat(config.getMetadata().getAnnotations())
                 .containsEntry("cert-manager.io/inject-ca-from", NAMESPACE + "/" + FULLNAME + "-webhook");
-        MutatingWebhook webhook = config.getWebhooks().stream().collect(singleOnly());
-        assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
-        assertThat(webhook.getTimeoutSeconds()).isEqualTo(12);
-        assertThat(webhook.getReinvocationPolicy()).isEqualTo("Never");
-        assertThat(notIn(webhook.getNamespaceSelector().getMatchExpressions(), "kubernetes.io/metadata.name"))
-                .containsExactlyInAnyOrder("kube-system", "kube-public", NAMESPACE, "legacy", "batch");
-        assertThat(notIn(webhook.getObjectSelector().getMatchExpressions(), "udsproxy.dev/inject"))
-                .containsExactly("false");
+        // matchAllPods adds an entry for every other Pod; failurePolicy applies to the opted-in entries only, so
+        // a down operator blocks no Pod that never asked for udsproxy.
+        assertThat(config.getWebhooks()).extracting(MutatingWebhook::getName).containsExactly(
+                "labelled.pods.udsproxy.dev", "namespace.pods.udsproxy.dev", "annotated.pods.udsproxy.dev");
+        assertThat(config.getWebhooks()).extracting(MutatingWebhook::getFailurePolicy)
+                .containsExactly("Fail", "Fail", "Ignore");
+        for (MutatingWebhook webhook : config.getWebhooks()) {
+            assertThat(webhook.getTimeoutSeconds()).isEqualTo(12);
+            assertThat(webhook.getReinvocationPolicy()).isEqualTo("Never");
+            assertThat(notIn(webhook.getNamespaceSelector().getMatchExpressions(), "kubernetes.io/metadata.name"))
+                    .containsExactlyInAnyOrder("kube-system", "kube-public", "kube-node-lease", NAMESPACE, "legacy",
+                            "batch");
+        }
+        MutatingWebhook others = config.getWebhooks().get(2);
+        assertThat(notIn(others.getNamespaceSelector().getMatchExpressions(), "udsproxy.dev/injection"))
+                .containsExactly("enabled");
+        assertThat(notIn(others.getObjectSelector().getMatchExpressions(), "udsproxy.dev/inject"))
+                .containsExactlyInAnyOrder("true", "false");
+        assertThat(chart.ofKind("ValidatingAdmissionPolicy")).isEmpty();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNull();
 
         assertThat(chart.all(PodDisruptionBudget.class)).isEmpty();
         assertThat(chart.ofKind("Certificate")).hasSize(1);
@@ -208,6 +263,9 @@ class ChartRenderIT {
         var testPod = chart.get(io.fabric8.kubernetes.api.model.Pod.class, FULLNAME + "-test-injection");
 
         assertThat(testPod.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+        // `helm test --logs` reads the log after the test: the Pod stays until the next run replaces it.
+        assertThat(testPod.getMetadata().getAnnotations())
+                .containsEntry("helm.sh/hook-delete-policy", "before-hook-creation");
         assertThat(testPod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(testPod.getSpec().getContainers().get(0).getArgs().get(0))
                 .contains("dryRun=All").contains("\"name\": *\"udsproxy\"");
