@@ -93,8 +93,11 @@ final class ExampleImage {
         paths.put(destination.endsWith("/") ? destination.substring(0, destination.length() - 1) : destination, target);
         switch (key) {
             case "example-java:classes/" -> {
+                // build.sh's flags; the class path named, or the compiler would take the test JVM's, whose missing
+                // target/classes (a module of tests only) warns, and -Werror makes that fatal.
                 int exit = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "21", "-Xlint:all",
-                        "-Werror", "-d", target.toString(), repo.resolve("examples/java/Example.java").toString());
+                        "-Werror", "-classpath", target.toString(), "-d", target.toString(),
+                        repo.resolve("examples/java/Example.java").toString());
                 if (exit != 0) {
                     throw new IllegalStateException("javac of examples/java/Example.java failed (" + exit + ")");
                 }
