@@ -42,7 +42,10 @@ class OperatorDownE2E {
 
         try {
             kubectl.ok("-n udsproxy-system scale deploy/udsproxy-operator --replicas=0");
-            kubectl.ok("-n udsproxy-system wait --for=delete pod -l app.kubernetes.io/name=udsproxy-operator --timeout=120s");
+            // Running Pods only: the helm test's Pod (Succeeded) carries the same name label and stays.
+            Awaitility.await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(kubectl.ok(
+                    "-n udsproxy-system get pods -o name -l app.kubernetes.io/name=udsproxy-operator"
+                            + " --field-selector=status.phase=Running").trim()).as("operator Pods still running").isEmpty());
 
             Shell.Result refused = kubectl.run("-n " + NS + " run opted-in --image=" + Kubectl.TOOLBOX
                     + " --labels=udsproxy.dev/inject=true --restart=Never --dry-run=server -o name -- sleep 1");
