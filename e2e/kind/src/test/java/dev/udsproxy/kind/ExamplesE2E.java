@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -130,4 +131,9 @@ class ExamplesE2E {
               selector: {app: egress-target}
               ports: [{name: http, port: 80, targetPort: http}]
             """.formatted(Kubectl.TOOLBOX);
+
+    @AfterAll
+    void deleteNamespaces(Shell shell) {
+        new Kubectl(shell).deleteNamespace(NS);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,4 +48,9 @@ class JobE2E {
                       ports: [{name: http, containerPort: 8080}]
                       securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
             """.formatted(Kubectl.TOOLBOX);
+
+    @AfterAll
+    static void deleteNamespaces(Shell shell) {
+        new Kubectl(shell).deleteNamespace("jobs");
+    }
 }

@@ -34,6 +34,14 @@ final class Kubectl {
                 + " pod-security.kubernetes.io/enforce-version=latest");
     }
 
+    /**
+     * Deletes a test's namespace without waiting: the node has 2 cores, and Pods left from earlier
+     * classes would hold CPU requests the next class's Pods (and the operator's surge) need.
+     */
+    void deleteNamespace(String name) {
+        run("delete namespace " + name + " --ignore-not-found --wait=false");
+    }
+
     void applyExample(String namespace, String example) {
         ok("-n " + namespace + " apply -k examples/" + example);
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,5 +96,11 @@ class OperatorDownE2E {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    @AfterAll
+    static void deleteNamespaces(Shell shell) {
+        new Kubectl(shell).deleteNamespace(NS);
+        new Kubectl(shell).deleteNamespace(LATE);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,5 +69,10 @@ class OptInE2E {
 
     private static void sleep(Duration d) {
         Awaitility.await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
+    }
+
+    @AfterAll
+    static void deleteNamespaces(Shell shell) {
+        new Kubectl(shell).deleteNamespace(NS);
     }
 }

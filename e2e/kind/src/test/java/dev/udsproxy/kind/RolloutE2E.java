@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -105,5 +106,10 @@ class RolloutE2E {
                       volumeMounts: [{name: stop, mountPath: /stop}]
                   volumes: [{name: stop, emptyDir: {}}]
                 """.formatted(name, Kubectl.TOOLBOX, service);
+    }
+
+    @AfterAll
+    static void deleteNamespaces(Shell shell) {
+        new Kubectl(shell).deleteNamespace(NS);
     }
 }
