@@ -36,6 +36,10 @@ class ExampleManifestsTest {
         // The label is what the webhook's objectSelector matches: the first Pods are injected already.
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                 .containsEntry("udsproxy.dev/inject", "true");
+        // A labelled template is not rewritten by the operator, so it carries the readiness gate itself: a Pod
+        // created without the sidecar (no webhook) must not count as Ready (seen on kind: UninstallE2E).
+        assertThat(deployment.getSpec().getTemplate().getSpec().getReadinessGates())
+                .extracting(g -> g.getConditionType()).containsExactly("udsproxy.dev/injected");
         Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         String targetPort = service.getSpec().getPorts().get(0).getTargetPort().getStrVal();
         assertThat(app.getPorts()).extracting(ContainerPort::getName).contains(targetPort);
