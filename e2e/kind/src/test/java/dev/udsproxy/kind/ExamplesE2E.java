@@ -71,9 +71,7 @@ class ExamplesE2E {
         kubectl.ok("-n " + NS + " apply -f - <<'EOF'\n" + EGRESS_TARGET + "EOF");
         kubectl.rolloutStatus(NS, "egress-target");
         for (String lang : List.of("java", "node")) {
-            kubectl.ok("-n " + NS + " patch deploy/example-" + lang + " --type merge -p "
-                    + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"udsproxy.dev/egress\":\"target=egress-target:80\"}}}}}'");
-            kubectl.rolloutStatus(NS, "example-" + lang);
+            kubectl.annotateTemplate(NS, "example-" + lang, "udsproxy.dev/egress", "target=egress-target:80");
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     kubectl.exec(NS, "client", "curl -sS -m 10 http://example-" + lang + "/egress/target/index.html").output())
                     .as("example-%s calls egress-target through its egress socket", lang)
@@ -85,9 +83,7 @@ class ExamplesE2E {
     void withProxyProtocolTheAppSeesTheCallingPodsIp() {
         String clientIp = kubectl.podIp(NS, "client");
         for (String lang : List.of("java", "node")) {
-            kubectl.ok("-n " + NS + " patch deploy/example-" + lang + " --type merge -p "
-                    + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"udsproxy.dev/proxy-protocol\":\"v2\"}}}}}'");
-            kubectl.rolloutStatus(NS, "example-" + lang);
+            kubectl.annotateTemplate(NS, "example-" + lang, "udsproxy.dev/proxy-protocol", "v2");
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     kubectl.exec(NS, "client", "curl -sS -m 10 http://example-" + lang + "/who").output())
                     .as("example-%s behind PROXY v2 names the caller", lang)

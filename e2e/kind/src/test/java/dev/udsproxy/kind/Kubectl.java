@@ -69,6 +69,23 @@ final class Kubectl {
         return run("-n " + namespace + " exec " + pod + " -- sh -c '" + command.replace("'", "'\\''") + "'");
     }
 
+    /** Sets an annotation on a Deployment's Pod template (which rolls it) and waits for the rollout. */
+    void annotateTemplate(String namespace, String deployment, String key, String value) {
+        ok("-n " + namespace + " patch deploy/" + deployment + " --type merge -p "
+                + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}}}'");
+        rolloutStatus(namespace, deployment);
+    }
+
+    /** Waits without polling anything (a fixed settle time the cluster needs, stated at each use). */
+    static void pause(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     String podIp(String namespace, String pod) {
         return ok("-n " + namespace + " get pod " + pod + " -o jsonpath='{.status.podIP}'").trim();
     }

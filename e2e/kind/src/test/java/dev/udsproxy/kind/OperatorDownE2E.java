@@ -65,7 +65,7 @@ class OperatorDownE2E {
             for (int i = 0; i < 10; i++) {
                 assertThat(kubectl.exec(NS, "client", "curl -sS -m 5 http://example-node/still-up").output())
                         .as("the Service keeps answering while the operator is down").contains("path /still-up");
-                sleep(Duration.ofSeconds(1));
+                Kubectl.pause(Duration.ofSeconds(1));
             }
         } finally {
             kubectl.ok("-n udsproxy-system scale deploy/udsproxy-operator --replicas=2");
@@ -89,14 +89,6 @@ class OperatorDownE2E {
                 || pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals("udsproxy"));
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     @AfterAll
     static void deleteNamespaces(Shell shell) {

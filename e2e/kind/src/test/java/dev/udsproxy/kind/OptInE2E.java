@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class OptInE2E {
                 + "'[{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/udsproxy.dev~1inject\"}]'");
         kubectl.rolloutStatus(NS, "example-node");
         // Give the operator time to do all it would do, then count the templates each one went through.
-        sleep(Duration.ofSeconds(20));
+        Kubectl.pause(Duration.ofSeconds(20));
         kubectl.rolloutStatus(NS, "example-java");
         kubectl.rolloutStatus(NS, "example-node");
         assertThat(replicaSets(client, "example-java")).as("ReplicaSets of a Deployment whose template was already labelled")
@@ -67,9 +66,6 @@ class OptInE2E {
         return client.apps().replicaSets().inNamespace(NS).withLabel("app.kubernetes.io/name", app).list().getItems().size();
     }
 
-    private static void sleep(Duration d) {
-        Awaitility.await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
-    }
 
     @AfterAll
     static void deleteNamespaces(Shell shell) {

@@ -84,9 +84,7 @@ class ProfileE2E {
     }
 
     private static void useProfile(Kubectl kubectl, String deployment, String profile) {
-        kubectl.ok("-n " + NS + " patch deploy/" + deployment + " --type merge -p "
-                + "'{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"udsproxy.dev/profile\":\"" + profile + "\"}}}}}'");
-        kubectl.rolloutStatus(NS, deployment);
+        kubectl.annotateTemplate(NS, deployment, "udsproxy.dev/profile", profile);
         Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> kubectl.ok("-n " + NS + " get pods -o name -l "
                 + "app.kubernetes.io/name=" + deployment).trim().lines().count() == 1);
     }

@@ -48,7 +48,7 @@ class RolloutE2E {
                 + " get pods -o name -l app.kubernetes.io/name=" + app + ",pod-template-hash!=" + hash).trim())
                 .as("old Pods of %s still there", app).isEmpty());
         // A few more seconds on the new Pods alone, then stop the load.
-        sleepSeconds(5);
+        Kubectl.pause(Duration.ofSeconds(5));
         kubectl.ok("-n " + NS + " exec " + loader + " -- touch /stop/now");
         kubectl.ok("-n " + NS + " wait --for=jsonpath='{.status.phase}'=Succeeded pod/" + loader + " --timeout=60s");
         String log = kubectl.ok("-n " + NS + " logs " + loader);
@@ -61,15 +61,6 @@ class RolloutE2E {
         // A request every 50 ms plus curl's own start: on 2 shared cores that is 3-20 per second.
         assertThat(ok).as("requests that got through during the rollout").isGreaterThan(50);
         kubectl.ok("-n " + NS + " delete pod " + loader + " --wait=false");
-    }
-
-    private static void sleepSeconds(int n) {
-        try {
-            Thread.sleep(n * 1000L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     private static String currentHash(Kubectl kubectl, String app) {
