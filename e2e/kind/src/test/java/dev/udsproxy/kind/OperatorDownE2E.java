@@ -38,7 +38,9 @@ class OperatorDownE2E {
         kubectl.ok("-n " + LATE + " patch deploy/example-java --type json -p "
                 + "'[{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/udsproxy.dev~1inject\"},"
                 + "{\"op\":\"remove\",\"path\":\"/metadata/annotations/udsproxy.dev~1inject\"},"
-                + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/annotations/udsproxy.dev~1inject\"}]'");
+                + "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/annotations/udsproxy.dev~1inject\"},"
+                // Opted out entirely, so without the readiness gate the example carries for the webhook to lift.
+                + "{\"op\":\"remove\",\"path\":\"/spec/template/spec/readinessGates\"}]'");
         kubectl.rolloutStatus(LATE, "example-java");
 
         try {
