@@ -51,11 +51,14 @@ class OptInE2E {
         }
         kubectl.ok("-n udsproxy-system rollout restart deploy/udsproxy-operator");
         // Back-to-back dry-run admissions of an opted-in Pod until the rollout is done.
-        String loop = "n=0; bad=0; while :; do n=$((n+1)); out=$(kubectl -n " + NS + " run probe-$n --image=" + Kubectl.TOOLBOX
+        String loop = "n=0; bad=0; finished=; while :; do n=$((n+1)); out=$(kubectl -n " + NS + " run probe-$n --image=" + Kubectl.TOOLBOX
                 + " --labels=udsproxy.dev/inject=true --restart=Never --dry-run=server -o jsonpath='{.spec.initContainers[*].name}'"
                 + " -- sleep 1 2>&1); case \"$out\" in *udsproxy*) ;; *) bad=$((bad+1)); echo \"admission $n: $out\";; esac;"
-                + " if kubectl -n udsproxy-system rollout status deploy/udsproxy-operator --timeout=1s >/dev/null 2>&1"
-                + " && [ $n -gt 20 ]; then break; fi; done; echo \"admissions=$n without-sidecar=$bad\"";
+                // Ten more after the rollout reports done: the last old replica is still in its preStop then.
+                + " if [ -z \"$finished\" ] && kubectl -n udsproxy-system rollout status deploy/udsproxy-operator --timeout=1s"
+                + " >/dev/null 2>&1; then finished=$n; fi;"
+                + " if [ -n \"$finished\" ] && [ $n -ge $((finished + 10)) ] && [ $n -gt 20 ]; then break; fi; done;"
+                + " echo \"admissions=$n without-sidecar=$bad\"";
         String out = shell.ok(loop, Duration.ofMinutes(6));
         System.out.println("kind e2e: operator rollout: " + out.lines().reduce((a, b) -> b).orElse(""));
         assertThat(out).as("every opted-in admission during the operator's rollout got the sidecar:%n%s", out)
