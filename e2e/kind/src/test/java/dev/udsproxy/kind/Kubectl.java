@@ -55,13 +55,17 @@ final class Kubectl {
      * returns once it is Ready.
      */
     void clientPod(String namespace, String name) {
-        String overrides = """
-                {"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65532,"seccompProfile":{"type":"RuntimeDefault"}},\
-                "containers":[{"name":"%s","image":"%s","imagePullPolicy":"IfNotPresent","command":["sh","-c","sleep 100000"],\
-                "securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}}}]}}"""
-                .formatted(name, TOOLBOX);
-        ok("-n " + namespace + " run " + name + " --image=" + TOOLBOX + " --restart=Never --overrides='" + overrides + "'");
+        ok("-n " + namespace + " run " + name + " --image=" + TOOLBOX + " --restart=Never " + restricted(name, "sleep 100000"));
         ok("-n " + namespace + " wait --for=condition=Ready pod/" + name + " --timeout=120s");
+    }
+
+    /** {@code --overrides} for {@code kubectl run}: a toolbox Pod running {@code sh -c COMMAND} that passes {@code restricted}. */
+    static String restricted(String name, String command) {
+        return "--overrides='" + """
+                {"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65532,"seccompProfile":{"type":"RuntimeDefault"}},\
+                "containers":[{"name":"%s","image":"%s","imagePullPolicy":"IfNotPresent","command":["sh","-c","%s"],\
+                "securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}}}]}}"""
+                .formatted(name, TOOLBOX, command) + "'";
     }
 
     /** Runs a command in the client Pod; returns exit code and output. */

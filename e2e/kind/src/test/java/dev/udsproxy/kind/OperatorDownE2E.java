@@ -50,8 +50,10 @@ class OperatorDownE2E {
                     "-n udsproxy-system get pods -o name -l app.kubernetes.io/name=udsproxy-operator"
                             + " --field-selector=status.phase=Running").trim()).as("operator Pods still running").isEmpty());
 
+            // Restricted-compliant, so that Pod Security admits it and only our policy can refuse it.
             Shell.Result refused = kubectl.run("-n " + NS + " run opted-in --image=" + Kubectl.TOOLBOX
-                    + " --labels=udsproxy.dev/inject=true --restart=Never --dry-run=server -o name -- sleep 1");
+                    + " --labels=udsproxy.dev/inject=true --restart=Never --dry-run=server -o name "
+                    + Kubectl.restricted("opted-in", "sleep 1"));
             assertThat(refused.exitCode()).as("an opted-in Pod while the webhook is down:%n%s", refused.output()).isNotZero();
             assertThat(refused.output()).as("the refusal says why and how to opt out")
                     .contains("udsproxy").contains("udsproxy.dev/inject=false");
