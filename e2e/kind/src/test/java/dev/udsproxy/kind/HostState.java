@@ -148,9 +148,10 @@ final class HostState {
                 diff.add(k + " differs");
             }
         });
+        // podman's storage mount comes and goes with podman's own commands (it unmounts it when idle): not ours.
         Set<String> nowMounts = mounts(shell);
-        nowMounts.stream().filter(m -> !mounts.contains(m)).forEach(m -> diff.add("new mount " + m));
-        mounts.stream().filter(m -> !nowMounts.contains(m)).forEach(m -> diff.add("mount gone " + m));
+        nowMounts.stream().filter(m -> !mounts.contains(m) && !m.equals(STORAGE_MOUNT)).forEach(m -> diff.add("new mount " + m));
+        mounts.stream().filter(m -> !nowMounts.contains(m) && !m.equals(STORAGE_MOUNT)).forEach(m -> diff.add("mount gone " + m));
         return diff;
     }
 
