@@ -15,24 +15,25 @@ final class Bystander {
 
     static final String NS = "bystander";
 
-    private Bystander() {
+    /** The uid of its Pod, recorded before the product was installed. */
+    private final String uid;
+
+    private Bystander(String uid) {
+        this.uid = uid;
     }
 
-    static void start(Kubectl kubectl) {
+    static Bystander start(Kubectl kubectl, KubernetesClient client) {
         kubectl.ok("create namespace " + NS);
         // The pause image is on the node already (preloaded for kubeadm): no image of ours is loaded yet.
         kubectl.ok("-n " + NS + " create deployment plain --image=registry.k8s.io/pause:3.10.1");
         kubectl.rolloutStatus(NS, "plain");
-    }
-
-    static String podUid(KubernetesClient client) {
         List<Pod> pods = client.pods().inNamespace(NS).list().getItems();
         assertThat(pods).as("the bystander's Pods").hasSize(1);
-        return pods.get(0).getMetadata().getUid();
+        return new Bystander(pods.get(0).getMetadata().getUid());
     }
 
     /** The same single Pod as at the start, never restarted, with nothing of ours on it. */
-    static void assertUntouched(KubernetesClient client, String uid) {
+    void assertUntouched(KubernetesClient client) {
         List<Pod> pods = client.pods().inNamespace(NS).list().getItems();
         assertThat(pods).as("the bystander's Pods").hasSize(1);
         Pod pod = pods.get(0);

@@ -26,7 +26,6 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KindClusterExtension.class);
     private static final AtomicBoolean LOGS_EXPORTED = new AtomicBoolean();
-    private static final java.util.concurrent.atomic.AtomicReference<Running> RUNNING = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** The running cluster of this JVM. */
     static final class Running implements ExtensionContext.Store.CloseableResource {
@@ -36,7 +35,7 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
         final KindCluster kind = new KindCluster(shell);
         KubernetesClient client;
         Walkthrough walkthrough;
-        String bystanderUid;
+        Bystander bystander;
         Throwable setupFailure;
 
         void start() {
@@ -50,8 +49,7 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
                     .withConfig(Config.fromKubeconfig(read(ClusterEnvironment.kubeconfig())))
                     .build();
             kind.awaitReady();
-            Bystander.start(new Kubectl(shell));
-            bystanderUid = Bystander.podUid(client);
+            bystander = Bystander.start(new Kubectl(shell), client);
             walkthrough = Walkthrough.install(shell);
         }
 
@@ -89,7 +87,6 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
     static Running running(ExtensionContext context) {
         return context.getRoot().getStore(NS).getOrComputeIfAbsent(Running.class, k -> {
             Running r = new Running();
-            RUNNING.set(r);
             try {
                 r.start();
             } catch (Throwable t) {
@@ -103,7 +100,8 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KubernetesClient.class || type == Shell.class || type == Walkthrough.class;
+        return type == KubernetesClient.class || type == Shell.class || type == Walkthrough.class
+                || type == Bystander.class;
     }
 
     @Override
@@ -112,6 +110,9 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
         Class<?> type = parameter.getParameter().getType();
         if (type == KubernetesClient.class) {
             return r.client;
+        }
+        if (type == Bystander.class) {
+            return r.bystander;
         }
         return type == Shell.class ? r.shell : r.walkthrough;
     }
@@ -134,10 +135,5 @@ final class KindClusterExtension implements BeforeAllCallback, ParameterResolver
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The bystander Pod's uid, recorded before the product was installed. */
-    static String bystanderUid() {
-        return RUNNING.get().bystanderUid;
     }
 }

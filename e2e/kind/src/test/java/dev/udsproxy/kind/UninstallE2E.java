@@ -23,9 +23,9 @@ class UninstallE2E {
     static final String NS = "after-uninstall";
 
     @Test
-    void helmUninstallLeavesNoWebhookAndNoOutageAndTheBystanderWasNeverTouched(Shell shell, KubernetesClient client) {
+    void helmUninstallLeavesNoWebhookAndNoOutageAndTheBystanderWasNeverTouched(Shell shell, KubernetesClient client, Bystander bystander) {
         Kubectl kubectl = new Kubectl(shell);
-        Bystander.assertUntouched(client, KindClusterExtension.bystanderUid());
+        bystander.assertUntouched(client);
         kubectl.restrictedNamespace(NS);
         kubectl.applyExample(NS, "node");
         kubectl.rolloutStatus(NS, "example-node");
@@ -52,7 +52,7 @@ class UninstallE2E {
                     .contains("hello from example-node over unix, path /still");
             Kubectl.pause(Duration.ofSeconds(1));
         }
-        Bystander.assertUntouched(client, KindClusterExtension.bystanderUid());
+        bystander.assertUntouched(client);
     }
 
     private static List<Pod> pods(KubernetesClient client) {

@@ -3,7 +3,6 @@ package dev.udsproxy.kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +17,6 @@ final class Walkthrough {
 
     private final Shell shell;
     private final List<List<Readme.Step>> blocks;
-    final List<String> transcript = new ArrayList<>();
 
     private Walkthrough(Shell shell) {
         this.shell = shell;
@@ -45,9 +43,7 @@ final class Walkthrough {
             long started = System.nanoTime();
             Shell.Result result = shell.run(step.command(), Duration.ofMinutes(15));
             double secs = (System.nanoTime() - started) / 1e9;
-            String line = String.format("README: %s (exit %d, %.1f s)", step.command(), result.exitCode(), secs);
-            System.out.println("kind e2e: " + line);
-            transcript.add(line);
+            System.out.printf("kind e2e: README: %s (exit %d, %.1f s)%n", step.command(), result.exitCode(), secs);
             assertThat(result.exitCode()).as("README command failed: %s%n%s", step.command(), result.output()).isZero();
             for (String expected : step.expectedOutput()) {
                 assertThat(result.output()).as("README says `%s` prints", step.command()).contains(expected);
