@@ -91,6 +91,40 @@ class ExamplesE2E {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void theSidecarMountsNoServiceAccountTokenItNeverUses(String lang, KubernetesClient client) {
+        Pod pod = readyPod(client, "example-" + lang);
+        var sidecar = pod.getSpec().getInitContainers().stream().filter(c -> c.getName().equals("udsproxy")).findFirst().orElseThrow();
+        assertThat(sidecar.getVolumeMounts()).extracting(m -> m.getMountPath())
+                .as("mounts of the sidecar in %s (the kubelet mounts the token where a container asks)", pod.getMetadata().getName())
+                .noneMatch(path -> path.startsWith(SERVICE_ACCOUNT_DIR));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void anotherPodReadsTheAdminProbesButCannotDrainTheSidecar(String lang, KubernetesClient client) {
+        // The kubelet and Prometheus reach /healthz, /readyz and /metrics from outside the Pod; a POST to
+        // /quitquitquit from another Pod is refused (only the Pod's own containers, over loopback, may drain it).
+        Pod pod = readyPod(client, "example-" + lang);
+        String admin = "http://" + pod.getStatus().getPodIP() + ":15090";
+        assertThat(kubectl.exec(NS, "client", "curl -sS -m 5 -o /dev/null -w '%{http_code}' " + admin + "/healthz").output().trim())
+                .as("GET /healthz of %s from another Pod", pod.getMetadata().getName()).isEqualTo("200");
+        assertThat(kubectl.exec(NS, "client", "curl -sS -m 5 " + admin + "/metrics").output())
+                .as("GET /metrics of %s from another Pod", pod.getMetadata().getName()).contains("# TYPE");
+        Shell.Result refused = kubectl.exec(NS, "client", "curl -sS -m 5 -X POST -w ' %{http_code}' " + admin + "/quitquitquit");
+        assertThat(refused.output().trim()).as("POST /quitquitquit of %s from another Pod", pod.getMetadata().getName())
+                .endsWith(" 403").contains("loopback");
+        Kubectl.pause(Duration.ofSeconds(2));
+        Pod after = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get();
+        assertThat(after.getStatus().getContainerStatuses()).as("containers of %s after the refused drain", pod.getMetadata().getName())
+                .allMatch(s -> Boolean.TRUE.equals(s.getReady()));
+        assertThat(after.getStatus().getInitContainerStatuses()).filteredOn(s -> s.getName().equals("udsproxy"))
+                .allMatch(s -> Boolean.TRUE.equals(s.getReady()) && s.getRestartCount() == 0);
+    }
+
+    static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
     private static Pod readyPod(KubernetesClient client, String app) {
         return client.pods().inNamespace(NS).withLabel("app.kubernetes.io/name", app).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UninstallE2E {
 
     static final String NS = "after-uninstall";
+    static final String OPERATOR_NS = "udsproxy-system";
 
     @Test
     void helmUninstallLeavesNoWebhookAndNoOutageAndTheBystanderWasNeverTouched(Shell shell, KubernetesClient client, Bystander bystander) {
@@ -38,6 +39,19 @@ class UninstallE2E {
                 .noneMatch(name -> name.contains("udsproxy"));
         assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems())
                 .extracting(w -> w.getMetadata().getName()).noneMatch(name -> name.contains("udsproxy"));
+
+        // What the operator made at run time (the webhook's CA and serving Secret, the leader Lease) is owned
+        // by its Deployment, so the garbage collector removes it with the release; Helm's own release Secrets
+        // go with `helm uninstall` too. Nothing with a private key is left behind.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(client.secrets().inNamespace(OPERATOR_NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+                    .as("Secrets left in %s after helm uninstall", OPERATOR_NS).isEmpty();
+            assertThat(client.leases().inNamespace(OPERATOR_NS).list().getItems()).extracting(l -> l.getMetadata().getName())
+                    .as("Leases left in %s after helm uninstall", OPERATOR_NS).isEmpty();
+        });
+        // The CRD stays on purpose (crds.keep), so profiles and their data survive a reinstall.
+        assertThat(client.apiextensions().v1().customResourceDefinitions().withName("sidecarprofiles.udsproxy.dev").get())
+                .as("the SidecarProfile CRD after helm uninstall (kept on purpose)").isNotNull();
 
         // No webhook: the next Pod of an opted-in workload comes without the sidecar. It must not count
         // as Ready, so the Deployment keeps the working Pod (an app with no UDSPROXY_SOCKET still serves TCP).
