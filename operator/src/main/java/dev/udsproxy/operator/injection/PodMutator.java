@@ -3,6 +3,7 @@ package dev.udsproxy.operator.injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -45,6 +46,7 @@ public final class PodMutator {
                 .endEmptyDir()
                 .build());
         shareGroup(pod, profile);
+        addPullSecrets(pod, profile);
         long appPreStop = AppPreStop.apply(app, profile, cluster, warnings);
         TerminationGrace.cover(pod, profile, appPreStop, warnings);
         InjectedReadinessGate.remove(pod);
@@ -141,6 +143,16 @@ public final class PodMutator {
         app.getEnv().addAll(ours);
         app.getVolumeMounts().add(new VolumeMountBuilder()
                 .withName(Annotations.SOCKET_VOLUME).withMountPath(Annotations.SOCKET_DIR).build());
+    }
+
+    /** The profile's pull secrets after the Pod's own, each name once (the kubelet uses them for every image). */
+    private static void addPullSecrets(Pod pod, ProfileSettings profile) {
+        List<LocalObjectReference> secrets = pod.getSpec().getImagePullSecrets();
+        for (String name : profile.imagePullSecrets()) {
+            if (secrets.stream().noneMatch(s -> name.equals(s.getName()))) {
+                secrets.add(new LocalObjectReference(name));
+            }
+        }
     }
 
     /**

@@ -168,6 +168,10 @@ class WebhookAdmissionIT {
                 HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(body).containsPattern("udsproxy_admissions_total\\{decision=\"INJECT\",result=\"INJECTED\"} [1-9]")
-                .contains("udsproxy_admission_duration_seconds");
+                // A histogram (buckets that add up across replicas), not a summary's per-replica quantiles.
+                .contains("# TYPE udsproxy_admission_duration_seconds histogram")
+                .containsPattern("udsproxy_admission_duration_seconds_bucket\\{le=\"0\\.005\"} [0-9]")
+                .containsPattern("udsproxy_admission_duration_seconds_bucket\\{le=\"\\+Inf\"} [1-9]")
+                .doesNotContain("udsproxy_admission_duration_seconds{quantile");
     }
 }
