@@ -45,6 +45,10 @@ public final class PodMutator {
                 .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(profile.socketVolumeSize()))
                 .endEmptyDir()
                 .build());
+        pod.getSpec().getVolumes().add(new VolumeBuilder()
+                .withName(Annotations.NO_TOKEN_VOLUME)
+                .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("1Ki")).endEmptyDir()
+                .build());
         shareGroup(pod, profile);
         addPullSecrets(pod, profile);
         long appPreStop = AppPreStop.apply(app, profile, cluster, warnings);

@@ -34,6 +34,11 @@ final class SidecarContainerFactory {
                     .withName(Annotations.SOCKET_VOLUME)
                     .withMountPath(Annotations.SOCKET_DIR)
                 .endVolumeMount()
+                .addNewVolumeMount()
+                    .withName(Annotations.NO_TOKEN_VOLUME)
+                    .withMountPath(Annotations.SERVICE_ACCOUNT_TOKEN_DIR)
+                    .withReadOnly(true)
+                .endVolumeMount()
                 // Startup waits for the sidecar only: a native sidecar must be started before the
                 // kubelet starts the app, so waiting on the app's socket here would deadlock.
                 .withStartupProbe(probe("/healthz", 1, 60))
