@@ -57,6 +57,13 @@ class OwnerReferencesIT {
         assertThat(secret(ns).getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> isTheOperator(ref, operator));
 
+        // One this operator writes itself (a new Secret) has the owner from the start.
+        OperatorConfig fresh = CertificateSourcesIT.config(CertificateSource.OPERATOR, "fresh-tls", "none", ns,
+                Optional.of(OPERATOR));
+        new WebhookCertificates(client(), fresh, new OwnerReferences(client(), fresh)).ensure();
+        assertThat(client().secrets().inNamespace(ns).withName("fresh-tls").get().getMetadata().getOwnerReferences())
+                .singleElement().satisfies(ref -> isTheOperator(ref, operator));
+
         CompletableFuture<?> elector = client().leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName("owner-test").withLock(new LeaseLock(ns, owned.leaderElectionLease(), "replica-1"))
                 .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10))
@@ -81,6 +88,7 @@ class OwnerReferencesIT {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(secret(ns)).as("Secret deleted by the garbage collector").isNull();
+            assertThat(client().secrets().inNamespace(ns).withName("fresh-tls").get()).isNull();
             assertThat(lease(ns, owned)).as("Lease deleted by the garbage collector").isNull();
         });
     }
