@@ -26,6 +26,12 @@ public interface OperatorConfig {
 
     Webhook webhook();
 
+    /**
+     * The operator's own Deployment in {@link #namespace()} (the chart sets it): owner of the Secret and the Lease the
+     * operator creates, so that they go with it ({@link OwnerReferences}). Unset: they stay after an uninstall.
+     */
+    Optional<String> ownerDeployment();
+
     /** With several replicas: only the Lease holder reconciles; every replica serves the webhook. */
     @WithDefault("false")
     boolean leaderElection();

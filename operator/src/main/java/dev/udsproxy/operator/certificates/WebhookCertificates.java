@@ -2,6 +2,7 @@ package dev.udsproxy.operator.certificates;
 
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.OperatorConfig.CertificateSource;
+import dev.udsproxy.operator.OwnerReferences;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
@@ -29,11 +30,13 @@ public class WebhookCertificates {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final CertificatePlanner planner;
+    private final OwnerReferences owners;
     private final Clock clock;
 
-    public WebhookCertificates(KubernetesClient client, OperatorConfig config) {
+    public WebhookCertificates(KubernetesClient client, OperatorConfig config, OwnerReferences owners) {
         this.client = client;
         this.config = config;
+        this.owners = owners;
         this.clock = Clock.systemUTC();
         var webhook = config.webhook();
         String service = webhook.serviceName() + "." + config.namespace();
@@ -64,6 +67,9 @@ public class WebhookCertificates {
                     }
                     throw e;
                 }
+            } else {
+                // Kept as it is, but a Secret of an older operator gets its owner (written ones have it already).
+                owners.adopt(secret);
             }
             patchCaBundle(current.bundlePem());
             return current.material();
@@ -75,6 +81,7 @@ public class WebhookCertificates {
                 .withNewMetadata().withName(config.webhook().secretName()).withNamespace(config.namespace())
                     .addToLabels("app.kubernetes.io/managed-by", "udsproxy-operator")
                     .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
+                    .withOwnerReferences(owners.forNew(existing == null ? null : existing.getMetadata().getOwnerReferences()))
                 .endMetadata()
                 .withType("kubernetes.io/tls")
                 .withData(certificates.toSecretData())

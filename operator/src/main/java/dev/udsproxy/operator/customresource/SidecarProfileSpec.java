@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** What an injected sidecar looks like. Absent fields take the defaults of {@code ProfileSettings}. */
@@ -58,6 +59,17 @@ public class SidecarProfileSpec {
     @Min(1)
     @Max(2147483647)
     public Long runAsUser;
+
+    @JsonPropertyDescription("Whether the sidecar's admin port accepts POST /quitquitquit (stop the sidecar, e.g. when"
+            + " a Job's app is done): loopback (default) only from another container of the Pod; off refuses it (403).")
+    public AdminShutdown adminShutdown;
+
+    @JsonPropertyDescription("Log format of the sidecar: text (default) or json (one JSON object a line).")
+    public LogFormat logFormat;
+
+    @JsonPropertyDescription("Secrets for pulling the sidecar image, added to the injected Pod's imagePullSecrets"
+            + " (each name once). Each Secret must exist in the namespace of every Pod that uses this profile.")
+    public java.util.List<LocalObjectReference> imagePullSecrets;
 
     @JsonPropertyDescription("What to do with opted-in Pods that run without the sidecar.")
     public CatchUp catchUp;

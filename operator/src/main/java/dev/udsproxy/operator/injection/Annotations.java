@@ -31,6 +31,14 @@ public final class Annotations {
     public static final String SIDECAR_CONTAINER = "udsproxy";
     public static final String SOCKET_VOLUME = "udsproxy-sockets";
     public static final String SOCKET_DIR = "/var/run/udsproxy";
+    /**
+     * An empty folder the sidecar mounts where Kubernetes puts the ServiceAccount token: the ServiceAccount admission
+     * plugin skips a container with a mount there. It runs again after our patch (in-tree mutating plugins are
+     * reinvoked when a webhook changed the Pod), so without this the sidecar, which never calls the API, would get
+     * the Pod's token too.
+     */
+    public static final String NO_TOKEN_VOLUME = "udsproxy-no-api-token";
+    public static final String SERVICE_ACCOUNT_TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
     private Annotations() {
     }

@@ -3,6 +3,7 @@ package dev.udsproxy.operator.injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -44,7 +45,12 @@ public final class PodMutator {
                 .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(profile.socketVolumeSize()))
                 .endEmptyDir()
                 .build());
+        pod.getSpec().getVolumes().add(new VolumeBuilder()
+                .withName(Annotations.NO_TOKEN_VOLUME)
+                .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("1Ki")).endEmptyDir()
+                .build());
         shareGroup(pod, profile);
+        addPullSecrets(pod, profile);
         long appPreStop = AppPreStop.apply(app, profile, cluster, warnings);
         TerminationGrace.cover(pod, profile, appPreStop, warnings);
         InjectedReadinessGate.remove(pod);
@@ -141,6 +147,16 @@ public final class PodMutator {
         app.getEnv().addAll(ours);
         app.getVolumeMounts().add(new VolumeMountBuilder()
                 .withName(Annotations.SOCKET_VOLUME).withMountPath(Annotations.SOCKET_DIR).build());
+    }
+
+    /** The profile's pull secrets after the Pod's own, each name once (the kubelet uses them for every image). */
+    private static void addPullSecrets(Pod pod, ProfileSettings profile) {
+        List<LocalObjectReference> secrets = pod.getSpec().getImagePullSecrets();
+        for (String name : profile.imagePullSecrets()) {
+            if (secrets.stream().noneMatch(s -> name.equals(s.getName()))) {
+                secrets.add(new LocalObjectReference(name));
+            }
+        }
     }
 
     /**

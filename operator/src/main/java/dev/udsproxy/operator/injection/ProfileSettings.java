@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.udsproxy.operator.customresource.AdminShutdown;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
+import dev.udsproxy.operator.customresource.LogFormat;
 import dev.udsproxy.operator.customresource.NativeSidecarMode;
 import dev.udsproxy.operator.customresource.ProxyProtocol;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -17,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,6 +46,9 @@ public record ProfileSettings(
         String socketVolumeSize,
         long socketGroup,
         long runAsUser,
+        AdminShutdown adminShutdown,
+        LogFormat logFormat,
+        List<String> imagePullSecrets,
         CatchUpPolicy catchUpPolicy) {
 
     /**
@@ -85,7 +92,16 @@ public record ProfileSettings(
                 s.socketVolumeSize == null ? "1Mi" : s.socketVolumeSize,
                 s.socketGroup == null ? 65532L : s.socketGroup,
                 s.runAsUser == null ? 65532L : s.runAsUser,
+                s.adminShutdown == null ? AdminShutdown.LOOPBACK : s.adminShutdown,
+                s.logFormat == null ? LogFormat.TEXT : s.logFormat,
+                pullSecretNames(s.imagePullSecrets),
                 Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT));
+    }
+
+    /** The names, each once, in the profile's order; entries without a name are no reference (the CRD allows them). */
+    private static List<String> pullSecretNames(List<LocalObjectReference> secrets) {
+        return secrets == null ? List.of() : secrets.stream().filter(Objects::nonNull).map(LocalObjectReference::getName)
+                .filter(n -> n != null && !n.isEmpty()).distinct().toList();
     }
 
     /**
@@ -120,7 +136,8 @@ public record ProfileSettings(
             var copy = new ProfileSettings("", image, imagePullPolicy, resources, adminPort, defaultInboundPort,
                     connectTimeout, idleTimeout, drainTimeout, shutdownGrace, appPreStopSleepSeconds, proxyProtocol,
                     nativeSidecar,
-                    classicPostStartCommand, socketVolumeSize, socketGroup, runAsUser, CatchUpPolicy.REPORT);
+                    classicPostStartCommand, socketVolumeSize, socketGroup, runAsUser, adminShutdown, logFormat,
+                    imagePullSecrets, CatchUpPolicy.REPORT);
             byte[] json = CANONICAL.writeValueAsBytes(copy);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 6);

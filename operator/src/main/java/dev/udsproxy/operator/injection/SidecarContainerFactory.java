@@ -34,6 +34,11 @@ final class SidecarContainerFactory {
                     .withName(Annotations.SOCKET_VOLUME)
                     .withMountPath(Annotations.SOCKET_DIR)
                 .endVolumeMount()
+                .addNewVolumeMount()
+                    .withName(Annotations.NO_TOKEN_VOLUME)
+                    .withMountPath(Annotations.SERVICE_ACCOUNT_TOKEN_DIR)
+                    .withReadOnly(true)
+                .endVolumeMount()
                 // Startup waits for the sidecar only: a native sidecar must be started before the
                 // kubelet starts the app, so waiting on the app's socket here would deadlock.
                 .withStartupProbe(probe("/healthz", 1, 60))
@@ -59,6 +64,9 @@ final class SidecarContainerFactory {
         env.add(new EnvVar("UDSPROXY_ADMIN", "0.0.0.0:" + profile.adminPort(), null));
         env.add(new EnvVar("UDSPROXY_SOCKET_DIR", Annotations.SOCKET_DIR, null));
         env.add(new EnvVar("UDSPROXY_PROXY_PROTOCOL", proxyProtocol, null));
+        // Written even when they equal the sidecar's defaults, so that the Pod spec says what runs.
+        env.add(new EnvVar("UDSPROXY_ADMIN_SHUTDOWN", profile.adminShutdown().wireName(), null));
+        env.add(new EnvVar("UDSPROXY_LOG_FORMAT", profile.logFormat().wireName(), null));
         if (!request.egress().isEmpty()) {
             env.add(new EnvVar("UDSPROXY_EGRESS",
                     request.egress().stream().map(EgressRoute::spec).collect(Collectors.joining(",")), null));

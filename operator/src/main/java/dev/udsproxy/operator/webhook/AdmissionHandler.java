@@ -16,7 +16,6 @@ import dev.udsproxy.operator.injection.PodPatch;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.AdmissionOutcome.Result;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -25,11 +24,11 @@ import java.util.Optional;
 
 /**
  * AdmissionReview in, AdmissionReview out, no I/O: decode, echo the uid, decide, mutate,
- * diff. A body that is not a review throws {@link MalformedReviewException}; everything
- * else, bugs included, becomes an answer, so the API server always hears a reason.
+ * diff. A body that is not a review throws {@link MalformedReviewException}; a Pod that
+ * cannot be judged ({@link AdmittedPod}) is allowed unchanged; everything else, bugs
+ * included, becomes an answer, so the API server always hears a reason.
  */
 public final class AdmissionHandler {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final String API_VERSION = "admission.k8s.io/v1";
 
     private final InjectionContext context;
@@ -51,21 +50,23 @@ public final class AdmissionHandler {
             return new AdmissionOutcome(allowed(uid, null, List.of()), Result.IGNORED, null,
                     "not a Pod creation", null, namespace, dryRun);
         }
-        Pod pod;
-        try {
-            pod = SERIALIZATION.convertValue(object, Pod.class);
-        } catch (RuntimeException e) {
-            throw new MalformedReviewException("request.object is not a Pod: " + e.getMessage());
-        }
-        if (pod.getMetadata() == null || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
-            throw new MalformedReviewException("request.object is a Pod without metadata or containers");
-        }
+        return switch (AdmittedPod.read(object)) {
+            // Let through as sent: the API server's validation refuses it with a message naming the field.
+            case AdmittedPod.Unjudgeable(String reason) -> new AdmissionOutcome(allowed(uid, null, List.of()),
+                    Result.IGNORED, null, "cannot be judged, left to the API server's validation: " + reason, null,
+                    namespace, dryRun);
+            case AdmittedPod.Judgeable(Pod pod) -> judge(uid, namespace, object, pod, dryRun);
+        };
+    }
+
+    private AdmissionOutcome judge(String uid, String namespace, JsonNode object, Pod pod, boolean dryRun) {
         try {
             return decideAndMutate(uid, namespace, object, pod, dryRun);
         } catch (InvalidAnnotationException e) {
             return new AdmissionOutcome(refused(uid, 422, "Invalid", e.getMessage()), Result.REFUSED, null,
                     e.getMessage(), pod, namespace, dryRun);
         } catch (RuntimeException e) {
+            // A bug: still an answer with the reason (the fuzz test checks that none is reached).
             String message = "udsproxy could not inject the sidecar: " + e;
             return new AdmissionOutcome(refused(uid, 500, "InternalError", message), Result.REFUSED, null,
                     message, pod, namespace, dryRun);

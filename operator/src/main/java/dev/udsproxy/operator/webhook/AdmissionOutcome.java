@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 
 /**
  * The answer to one AdmissionReview plus what the I/O side reports about it (Event, metric).
- * {@code decision} is null when the Pod was refused or the request was not a Pod creation.
+ * {@code decision} is null when the Pod was refused, cannot be judged, or the request was not a Pod creation;
+ * {@code pod} is null in the last two cases.
  * A dry run must have no side effects, so it gets no Event.
  */
 public record AdmissionOutcome(ObjectNode review, Result result, InjectionDecision decision, String message,

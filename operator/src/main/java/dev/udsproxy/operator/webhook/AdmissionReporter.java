@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,10 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Counts every admission in Micrometer ({@code udsproxy_admissions_total}) and records an
+ * Counts every admission in Micrometer ({@code udsproxy_admissions_total}, a latency histogram) and records an
  * Event on the Pod's owner. Events go through a bounded queue on one thread: the event
  * loop that answered the API server must not wait on another API call.
  */
@@ -30,6 +32,11 @@ import org.jboss.logging.Logger;
 public class AdmissionReporter {
     private static final Logger LOG = Logger.getLogger(AdmissionReporter.class);
     /** Skips that happen on every reinvocation or for Pods that never asked: an Event each would be noise. */
+    /** Exposed as {@code udsproxy_admission_duration_seconds_bucket/_count/_sum}. */
+    public static final String LATENCY_METRIC = "udsproxy.admission.duration";
+    /** Upper bounds from 1 ms (a warm in-memory answer) up to the 5 s the API server waits (timeoutSeconds). */
+    static final Duration[] LATENCY_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
     private static final Set<Outcome> QUIET = Set.of(Outcome.SKIP_ALREADY_INJECTED, Outcome.SKIP_NO_OPT_IN);
 
     private final KubernetesClient client;
@@ -43,9 +50,10 @@ public class AdmissionReporter {
     public AdmissionReporter(KubernetesClient client, MeterRegistry registry) {
         this.client = client;
         this.registry = registry;
-        this.latency = Timer.builder("udsproxy.admission.duration")
+        // Buckets, not client-side quantiles: Prometheus sums buckets across replicas, quantiles cannot be summed.
+        this.latency = Timer.builder(LATENCY_METRIC)
                 .description("Time to answer one AdmissionReview, decode to encode")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         this.droppedEvents = Counter.builder("udsproxy.admission.events.dropped").register(registry);
     }
 

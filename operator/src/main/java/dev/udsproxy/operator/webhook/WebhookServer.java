@@ -78,8 +78,10 @@ public final class WebhookServer implements AutoCloseable {
         }
         try {
             AdmissionOutcome outcome = handler.handle(review);
-            ctx.response().putHeader("content-type", "application/json").end(outcome.review().toString());
+            String answer = outcome.review().toString();
+            // Before the answer leaves: the Event of a Pod is queued before its creator can create the next one.
             reporter.accept(outcome, System.nanoTime() - started);
+            ctx.response().putHeader("content-type", "application/json").end(answer);
         } catch (MalformedReviewException e) {
             badRequest(ctx, e.getMessage());
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.OperatorConfig.CertificateSource;
+import dev.udsproxy.operator.OwnerReferences;
 import dev.udsproxy.operator.certificates.CertificatePlanner;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
@@ -51,7 +52,8 @@ class CertificateSourcesIT {
     }
 
     private void issuesOnceKeepsThenAndSetsTheCaBundle(String configuration) {
-        var certificates = new WebhookCertificates(client(), config(CertificateSource.OPERATOR, "own-tls", configuration));
+        var certificates = new WebhookCertificates(client(), config(CertificateSource.OPERATOR, "own-tls", configuration),
+                owners(CertificateSource.OPERATOR));
 
         var first = certificates.ensure();
         String version = client().secrets().inNamespace(NS).withName("own-tls").get().getMetadata().getResourceVersion();
@@ -67,7 +69,8 @@ class CertificateSourcesIT {
 
     @Test
     void certManagerModeServesWhatCertManagerWroteAndSaysWhatIsMissing() {
-        var certificates = new WebhookCertificates(client(), config(CertificateSource.CERT_MANAGER, "cm-tls", "none"));
+        var certificates = new WebhookCertificates(client(), config(CertificateSource.CERT_MANAGER, "cm-tls", "none"),
+                owners(CertificateSource.CERT_MANAGER));
         assertThatThrownBy(certificates::ensure).hasMessageContaining("udsproxy.webhook.certificates=cert-manager")
                 .hasMessageContaining(NS + "/cm-tls has no tls.crt and tls.key yet");
 
@@ -89,7 +92,17 @@ class CertificateSourcesIT {
                 .as("cert-manager owns the Secret: nothing added").containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
     }
 
+    /** Without UDSPROXY_OWNER_DEPLOYMENT, as in a local run. */
+    static OwnerReferences owners(CertificateSource source) {
+        return new OwnerReferences(client(), config(source, "unused", "unused"));
+    }
+
     static OperatorConfig config(CertificateSource source, String secret, String configuration) {
+        return config(source, secret, configuration, NS, Optional.empty());
+    }
+
+    static OperatorConfig config(CertificateSource source, String secret, String configuration, String namespace,
+            Optional<String> ownerDeployment) {
         OperatorConfig.Webhook webhook = new OperatorConfig.Webhook() {
             public String host() { return "127.0.0.1"; }
             public int port() { return 0; }
@@ -104,11 +117,12 @@ class CertificateSourcesIT {
             public Duration checkInterval() { return Duration.ofMinutes(1); }
         };
         return new OperatorConfig() {
-            public String namespace() { return NS; }
+            public String namespace() { return namespace; }
+            public Optional<String> ownerDeployment() { return ownerDeployment; }
             public Optional<List<String>> excludedNamespaces() { return Optional.empty(); }
             public Webhook webhook() { return webhook; }
             public boolean leaderElection() { return false; }
-            public String leaderElectionLease() { return "unused"; }
+            public String leaderElectionLease() { return "udsproxy-operator"; }
             public Duration catchUpInterval() { return Duration.ofMinutes(1); }
         };
     }

@@ -71,6 +71,53 @@ class WebhookAdmissionIT {
                 }));
     }
 
+    /**
+     * sideEffects NoneOnDryRun is a promise: a dry run (kubectl create --dry-run=server) gets the same answer and no
+     * Event. Events are written in order by one thread, so once the Event of a real Pod created after the dry run is
+     * there, one for the dry run would be there too.
+     */
+    @Test
+    void dryRunIsAnsweredButWritesNoEvent() {
+        String ns = TestNamespaces.create(client(), "dryrun", Map.of());
+
+        Pod dry = client().pods().inNamespace(ns).resource(TestPods.optedIn("dry")).dryRun().create();
+        client().pods().inNamespace(ns).resource(TestPods.optedIn("real")).create();
+
+        assertThat(TestPods.sidecar(dry)).as("the dry run went through the webhook").isPresent();
+        assertThat(client().pods().inNamespace(ns).withName("dry").get()).as("a dry run stores nothing").isNull();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getInvolvedObject().getName()).isEqualTo("real")));
+        assertThat(client().v1().events().inNamespace(ns).list().getItems())
+                .noneSatisfy(e -> assertThat(e.getInvolvedObject().getName()).isEqualTo("dry"));
+    }
+
+    /**
+     * The sidecar never calls the API, so it must not get the Pod's ServiceAccount token. The ServiceAccount admission
+     * plugin runs again after a webhook changed the Pod and then mounts the token into the sidecar too (seen here); the
+     * sidecar's own empty, read-only mount at the token's path makes the plugin skip it.
+     */
+    @Test
+    void sidecarGetsNoServiceAccountToken() {
+        String ns = TestNamespaces.create(client(), "token", Map.of());
+        // kube-controller-manager creates the namespace's default ServiceAccount; the plugin needs it to exist.
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                client().serviceAccounts().inNamespace(ns).withName("default").get() != null);
+
+        Pod stored = client().pods().inNamespace(ns).resource(TestPods.optedIn("web")).create();
+
+        String tokenDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+        assertThat(stored.getSpec().getContainers()).filteredOn(c -> c.getName().equals("app")).singleElement()
+                .satisfies(app -> assertThat(app.getVolumeMounts()).as("control: the plugin is on and mounted it")
+                        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(tokenDir)));
+        assertThat(TestPods.sidecar(stored)).hasValueSatisfying(sidecar -> assertThat(sidecar.getVolumeMounts())
+                .extracting(m -> m.getName() + " at " + m.getMountPath())
+                .containsExactlyInAnyOrder("udsproxy-sockets at /var/run/udsproxy",
+                        "udsproxy-no-api-token at " + tokenDir));
+        assertThat(stored.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("udsproxy-no-api-token"))
+                .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).as("an empty folder, no token").isNotNull());
+    }
+
     @Test
     void appGetsAPreStopSleepTheApiServerAcceptsAndTheGracePeriodCoversIt() {
         String ns = TestNamespaces.create(client(), "prestop", Map.of());
@@ -168,6 +215,10 @@ class WebhookAdmissionIT {
                 HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(body).containsPattern("udsproxy_admissions_total\\{decision=\"INJECT\",result=\"INJECTED\"} [1-9]")
-                .contains("udsproxy_admission_duration_seconds");
+                // A histogram (buckets that add up across replicas), not a summary's per-replica quantiles.
+                .contains("# TYPE udsproxy_admission_duration_seconds histogram")
+                .containsPattern("udsproxy_admission_duration_seconds_bucket\\{le=\"0\\.005\"} [0-9]")
+                .containsPattern("udsproxy_admission_duration_seconds_bucket\\{le=\"\\+Inf\"} [1-9]")
+                .doesNotContain("udsproxy_admission_duration_seconds{quantile");
     }
 }
