@@ -63,6 +63,7 @@ class ChartHelmTestIT {
             Awaitility.await("ServiceAccount " + ns + "/default").atMost(Duration.ofSeconds(60))
                     .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
         }
+        CrdChart.install(helm, plane);
         helm.run(List.of("install", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE,
                 "--set", "tests.namespace=" + TARGET, "--kubeconfig", plane.kubeconfig().toString()), Map.of())
                 .requireSuccess();
