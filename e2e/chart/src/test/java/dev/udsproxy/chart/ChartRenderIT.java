@@ -349,7 +349,7 @@ class ChartRenderIT {
         GenericKubernetesResource defaults = profile(render());
         assertThat(defaults.get("spec", "adminShutdown").toString()).isEqualTo("loopback");
         assertThat(defaults.get("spec", "logFormat").toString()).isEqualTo("text");
-        assertThat(((Map<?, ?>) defaults.getAdditionalProperties().get("spec"))).doesNotContainKey("imagePullSecrets");
+        assertThat(stringMap(defaults.getAdditionalProperties().get("spec"))).doesNotContainKey("imagePullSecrets");
 
         GenericKubernetesResource custom = profile(render("--set", "defaultProfile.adminShutdown=off",
                 "--set", "defaultProfile.logFormat=json", "--set", "defaultProfile.imagePullSecrets[0].name=regcred"));
