@@ -188,6 +188,7 @@ class ChartRbacAuditIT {
                 .map(p -> p.getMetadata().getName()).toList();
     }
 
+    @SuppressWarnings("unchecked")
     void driveFirstRun(OperatorProcess operator, String stray) throws Exception {
         var configurations = client.admissionRegistration().v1().mutatingWebhookConfigurations()
                 .withName(FULLNAME + "-webhook");
