@@ -23,6 +23,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: udsproxy
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{- define "udsproxy.selectorLabels" -}}
@@ -65,7 +68,9 @@ app.kubernetes.io/component: operator
 {{- define "udsproxy.webhookCommon" -}}
 {{- $values := .root.Values }}
 admissionReviewVersions: ["v1"]
-sideEffects: None
+# NoneOnDryRun: the webhook writes no Event for a dry-run AdmissionReview, so `kubectl apply --dry-run=server`
+# (and helm test, which asks for a dry-run Pod) stays free of side effects.
+sideEffects: NoneOnDryRun
 timeoutSeconds: {{ $values.webhook.timeoutSeconds }}
 failurePolicy: {{ .failurePolicy }}
 reinvocationPolicy: {{ $values.webhook.reinvocationPolicy }}

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.udsproxy.controlplane.ControlPlane;
 import dev.udsproxy.controlplane.ControlPlaneTest;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +61,7 @@ class ChartHelmTestIT {
             Awaitility.await("ServiceAccount " + ns + "/default").atMost(Duration.ofSeconds(60))
                     .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
         }
+        CrdChart.install(helm, plane);
         helm.run(List.of("install", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE,
                 "--set", "tests.namespace=" + TARGET, "--kubeconfig", plane.kubeconfig().toString()), Map.of())
                 .requireSuccess();
@@ -168,15 +167,7 @@ class ChartHelmTestIT {
 
     /** The env of the chart's operator container; the Pod's own namespace comes from the downward API. */
     Map<String, String> chartSettings() {
-        Deployment deployment = release.get(Deployment.class, FULLNAME);
-        Map<String, String> settings = new HashMap<>();
-        for (EnvVar env : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-            if (env.getValue() != null) {
-                settings.put(env.getName(), env.getValue());
-            }
-        }
-        settings.put("UDSPROXY_NAMESPACE", NAMESPACE);
-        return settings;
+        return OperatorProcess.settingsOf(release.get(Deployment.class, FULLNAME), NAMESPACE);
     }
 
     String token(String serviceAccount) {

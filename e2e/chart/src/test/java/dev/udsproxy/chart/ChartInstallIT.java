@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code helm install} into the real control plane: the API server stores every object of the release
+ * {@code helm install} of udsproxy-crds and then the operator chart into the real control plane: the API server stores every object of the release
  * (CRD schema, RBAC, webhook configuration, the default SidecarProfile against the CRD), and the
  * controller manager's ReplicaSet gets the operator's Pods admitted in a namespace that enforces
  * Pod Security {@code restricted}. There is no kubelet: Pods are admitted and stay Pending.
@@ -64,6 +64,7 @@ class ChartInstallIT {
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
                 .endMetadata().build()).serverSideApply();
+        CrdChart.install(helm, plane);
         installOutput = helm("install", RELEASE, Repo.chart().toString(), "--namespace", NAMESPACE, "--timeout", "2m")
                 .requireSuccess().stdout();
         release = Rendered.parse(helm("get", "manifest", RELEASE, "--namespace", NAMESPACE)
@@ -90,7 +91,9 @@ class ChartInstallIT {
         }
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
                 .withName("sidecarprofiles.udsproxy.dev").get();
-        assertThat(crd).as("the CRD from the chart's crds/").isNotNull();
+        assertThat(crd).as("the CRD of the udsproxy-crds release").isNotNull();
+        assertThat(crd.getMetadata().getAnnotations()).as("crds keep=true: helm uninstall leaves the CRD")
+                .containsEntry("helm.sh/resource-policy", "keep");
         assertThat(crd.getStatus().getConditions())
                 .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Established=True"));
         assertThat(helm("status", RELEASE, "--namespace", NAMESPACE).requireSuccess().stdout())

@@ -13,14 +13,15 @@ class ChartLintIT {
 
     @Test
     void lintsStrictWithDefaultValues() {
-        Helm.Result lint = helm.run("lint", "--strict", Repo.chart().toString()).requireSuccess();
-        assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+        Helm.Result lint = helm.run("lint", "--strict", Repo.chart().toString(), Repo.crdChart().toString(),
+                "--kube-version", Helm.KUBE_VERSION).requireSuccess();
+        assertThat(lint.stdout()).contains("2 chart(s) linted, 0 chart(s) failed");
     }
 
     @Test
     void lintsStrictWithNonDefaultValues() {
-        helm.run("lint", "--strict", Repo.chart().toString(), "-f", "src/test/resources/values-custom.yaml")
-                .requireSuccess();
+        helm.run("lint", "--strict", Repo.chart().toString(), "-f", "src/test/resources/values-custom.yaml",
+                "--kube-version", Helm.KUBE_VERSION).requireSuccess();
     }
 
     @ParameterizedTest(name = "--set {0} is refused at {1}")
@@ -34,6 +35,12 @@ class ChartLintIT {
         "webhook.certificate.provider=acme| /webhook/certificate/provider  | 'operator', 'cert-manager'",
         "webhok.failurePolicy=Fail        | ''                             | 'webhok' not allowed",
         "image.pullPolicy=Sometimes       | /image/pullPolicy              | 'Always', 'IfNotPresent', 'Never'",
+        "logFormat=xml                    | /logFormat                     | 'text', 'json'",
+        "defaultProfile.logFormat=xml     | /defaultProfile/logFormat      | 'text', 'json'",
+        "defaultProfile.adminShutdown=all | /defaultProfile/adminShutdown  | 'loopback', 'off'",
+        "metrics.podMonitor.interval=often| /metrics/podMonitor/interval   | does not match pattern",
+        "metrics.serviceMonitor.enabled=1 | /metrics/serviceMonitor/enabled| want boolean",
+        "enabled=maybe                    | /enabled                       | want boolean",
     })
     void schemaRefusesWrongValuesNamingTheKey(String set, String where, String why) {
         Helm.Result result = helm.template("uds", "udsproxy-system", "--set", set);
@@ -50,6 +57,15 @@ class ChartLintIT {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("at '/webhook/timeoutSeconds': got string, want integer");
+    }
+
+    @Test
+    void renderingForAClusterOlderThanTheChartNeedsIsRefusedNamingTheRange() {
+        Helm.Result result = helm.run("template", "uds", Repo.chart().toString(), "--kube-version", "1.29.9");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("chart requires kubeVersion: >=1.30.0-0")
+                .contains("incompatible with Kubernetes v1.29.9");
     }
 
     @Test

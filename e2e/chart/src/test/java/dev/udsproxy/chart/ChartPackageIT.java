@@ -15,29 +15,37 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * One source of truth for the CRDs: the chart's crds/ is a link to the repository's crds/ (what the
- * operator build generates and commits), and {@code helm package} ships exactly those files.
+ * One source of truth for the CRDs: udsproxy-crds' generated/ is a link to the repository's crds/ (what the
+ * operator build generates and commits), {@code helm package} ships exactly those files, and neither chart has a
+ * crds/ folder (Helm would install that once and never upgrade it).
  */
 class ChartPackageIT {
 
     @Test
-    void packagedChartCarriesTheRepositoryCrdsByteForByte() throws IOException {
+    void packagedCrdChartCarriesTheRepositoryCrdsByteForByte() throws IOException {
         Path out = Repo.scratch("package");
-        Helm.locate().run("package", Repo.chart().toString(), "--destination", out.toString()).requireSuccess();
-        Map<String, byte[]> packaged = untar(out.resolve("udsproxy-operator-0.1.0.tgz"));
+        Helm helm = Helm.locate();
+        helm.run("package", Repo.crdChart().toString(), "--destination", out.toString()).requireSuccess();
+        helm.run("package", Repo.chart().toString(), "--destination", out.toString()).requireSuccess();
+        Map<String, byte[]> crdChart = untar(out.resolve("udsproxy-crds-0.1.0.tgz"));
+        Map<String, byte[]> operatorChart = untar(out.resolve("udsproxy-operator-0.1.0.tgz"));
 
         Map<String, byte[]> repoCrds;
         try (Stream<Path> files = Files.list(Repo.root().resolve("crds"))) {
-            repoCrds = files.collect(Collectors.toMap(f -> "udsproxy-operator/crds/" + f.getFileName(), Repo::read));
+            repoCrds = files.collect(Collectors.toMap(f -> "udsproxy-crds/generated/" + f.getFileName(), Repo::read));
         }
         assertThat(repoCrds).as("CRD files in crds/").isNotEmpty();
-        Map<String, byte[]> packagedCrds = packaged.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("udsproxy-operator/crds/"))
+        Map<String, byte[]> packagedCrds = crdChart.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("udsproxy-crds/generated/"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         assertThat(packagedCrds.keySet()).isEqualTo(repoCrds.keySet());
         repoCrds.forEach((name, bytes) -> assertThat(packagedCrds.get(name)).as(name).isEqualTo(bytes));
-        assertThat(Files.isSymbolicLink(Repo.chart().resolve("crds")))
-                .as("charts/udsproxy-operator/crds is a link to ../../crds, not a copy").isTrue();
+        assertThat(Files.isSymbolicLink(Repo.crdChart().resolve("generated")))
+                .as("charts/udsproxy-crds/generated is a link to ../../crds, not a copy").isTrue();
+        assertThat(crdChart.keySet()).as("no install-once crds/ folder").noneMatch(n -> n.startsWith("udsproxy-crds/crds/"));
+        assertThat(operatorChart.keySet()).as("the operator chart ships no CRD")
+                .noneMatch(n -> n.startsWith("udsproxy-operator/crds/"))
+                .contains("udsproxy-operator/templates/profile-default.yaml");
     }
 
     /** Just enough of ustar to read helm's archive: regular files, names up to 100 chars or a pax path. */

@@ -125,7 +125,8 @@ class ChartRenderIT {
         assertThat(config.getWebhooks()).extracting(MutatingWebhook::getName)
                 .containsExactly("labelled.pods.udsproxy.dev", "namespace.pods.udsproxy.dev");
         for (MutatingWebhook webhook : config.getWebhooks()) {
-            assertThat(webhook.getSideEffects()).isEqualTo("None");
+            // The webhook writes no Event for a dry-run AdmissionReview (kubectl --dry-run=server, helm test).
+            assertThat(webhook.getSideEffects()).isEqualTo("NoneOnDryRun");
             assertThat(webhook.getTimeoutSeconds()).isEqualTo(5);
             assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
             assertThat(webhook.getAdmissionReviewVersions()).containsExactly("v1");
@@ -271,6 +272,133 @@ class ChartRenderIT {
                 .contains("dryRun=All").contains("\"name\": *\"udsproxy\"");
         assertThat(chart.get(Role.class, FULLNAME + "-test-injection").getRules())
                 .singleElement().satisfies(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
+    }
+
+    @Test
+    void operatorSettingsComeFromTheValuesAndNameTheDeploymentThatOwnsRunTimeObjects() {
+        Container operator = render().get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(env(operator)).containsEntry("UDSPROXY_LOG_FORMAT", "text")
+                .containsEntry("UDSPROXY_OWNER_DEPLOYMENT", FULLNAME);
+
+        Container json = render("--set", "logFormat=json", "--set", "fullnameOverride=uds")
+                .get(Deployment.class, "uds").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(json)).containsEntry("UDSPROXY_LOG_FORMAT", "json")
+                .as("the Deployment's rendered name").containsEntry("UDSPROXY_OWNER_DEPLOYMENT", "uds");
+    }
+
+    @Test
+    void securityContextsCanDropTheFixedIdsForOpenShift() {
+        PodSpec pod = render("--set", "podSecurityContext.runAsUser=null", "--set", "podSecurityContext.runAsGroup=null",
+                "--set", "podSecurityContext.fsGroup=null", "--set", "containerSecurityContext.runAsNonRoot=true")
+                .get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isNull();
+        assertThat(pod.getSecurityContext().getFsGroup()).isNull();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).as("the rest of the default stays").isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var container = pod.getContainers().get(0).getSecurityContext();
+        assertThat(container.getRunAsNonRoot()).isTrue();
+        assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+
+        PodSpec defaults = render().get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec();
+        assertThat(defaults.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+        assertThat(defaults.getSecurityContext().getFsGroup()).isEqualTo(65532L);
+    }
+
+    @Test
+    void commonLabelsAreOnEveryObjectButNeverInASelector() {
+        Rendered chart = render("--set", "commonLabels.team=payments", "--set", "metrics.podMonitor.enabled=true",
+                "--set", "metrics.serviceMonitor.enabled=true");
+
+        assertThat(chart.all()).hasSizeGreaterThan(10).allSatisfy(object -> assertThat(object.getMetadata()
+                .getLabels()).as("%s/%s", object.getKind(), object.getMetadata().getName())
+                .containsEntry("team", "payments"));
+        Deployment deployment = chart.get(Deployment.class, FULLNAME);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "payments");
+        assertThat(deployment.getSpec().getSelector().getMatchLabels()).doesNotContainKey("team");
+        assertThat(chart.get(Service.class, FULLNAME + "-webhook").getSpec().getSelector()).doesNotContainKey("team");
+    }
+
+    @Test
+    void topologySpreadConstraintsReachTheOperatorPods() {
+        PodSpec pod = render("--set-json", "topologySpreadConstraints=[{\"maxSkew\":1,\"topologyKey\":"
+                + "\"topology.kubernetes.io/zone\",\"whenUnsatisfiable\":\"ScheduleAnyway\",\"labelSelector\":"
+                + "{\"matchLabels\":{\"app.kubernetes.io/instance\":\"uds\"}}}]")
+                .get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(c -> {
+            assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(c.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+        });
+        assertThat(render().get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec()
+                .getTopologySpreadConstraints()).isEmpty();
+    }
+
+    @Test
+    void disabledRendersNothingForUseAsASubchart() {
+        Helm.Result result = helm.template("uds", NAMESPACE, "--set", "enabled=false").requireSuccess();
+
+        assertThat(Rendered.parse(result.stdout()).all()).isEmpty();
+    }
+
+    @Test
+    void defaultProfileCarriesTheSidecarSettingsAndPullSecrets() {
+        GenericKubernetesResource defaults = profile(render());
+        assertThat(defaults.get("spec", "adminShutdown").toString()).isEqualTo("loopback");
+        assertThat(defaults.get("spec", "logFormat").toString()).isEqualTo("text");
+        assertThat(stringMap(defaults.getAdditionalProperties().get("spec"))).doesNotContainKey("imagePullSecrets");
+
+        GenericKubernetesResource custom = profile(render("--set", "defaultProfile.adminShutdown=off",
+                "--set", "defaultProfile.logFormat=json", "--set", "defaultProfile.imagePullSecrets[0].name=regcred"));
+        assertThat(custom.get("spec", "adminShutdown").toString()).as("a string, not YAML's false").isEqualTo("off");
+        assertThat(custom.get("spec", "logFormat").toString()).isEqualTo("json");
+        assertThat(custom.get("spec", "imagePullSecrets").toString()).isEqualTo("[{name=regcred}]");
+    }
+
+    @Test
+    void monitorsAreOffByDefaultAndScrapeTheSidecarAdminPortAndTheOperatorMetrics() {
+        assertThat(render().ofKind("PodMonitor")).isEmpty();
+        assertThat(render().ofKind("ServiceMonitor")).isEmpty();
+
+        Rendered chart = render("--set", "metrics.podMonitor.enabled=true", "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.podMonitor.interval=15s", "--set", "metrics.podMonitor.labels.release=prom",
+                "--set", "metrics.serviceMonitor.scrapeTimeout=5s");
+        GenericKubernetesResource pods = (GenericKubernetesResource) chart.ofKind("PodMonitor").get(0);
+        assertThat(pods.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(pods.getMetadata().getLabels()).containsEntry("release", "prom");
+        assertThat(pods.get("spec", "namespaceSelector", "any").toString()).isEqualTo("true");
+        assertThat(pods.get("spec", "selector", "matchLabels").toString()).isEqualTo("{udsproxy.dev/inject=true}");
+        assertThat(pods.get("spec", "podMetricsEndpoints").toString())
+                .isEqualTo("[{port=" + SIDECAR_ADMIN_PORT + ", path=/metrics, interval=15s}]");
+
+        GenericKubernetesResource operator = (GenericKubernetesResource) chart.ofKind("ServiceMonitor").get(0);
+        Service service = chart.get(Service.class, FULLNAME + "-webhook");
+        assertThat(service.getMetadata().getLabels())
+                .containsAllEntriesOf(stringMap(operator.get("spec", "selector", "matchLabels")));
+        assertThat(operator.get("spec", "namespaceSelector", "matchNames").toString()).isEqualTo("[" + NAMESPACE + "]");
+        assertThat(operator.get("spec", "endpoints").toString())
+                .isEqualTo("[{port=http-metrics, path=/q/metrics, interval=30s, scrapeTimeout=5s}]");
+        // The Service's port http-metrics reaches the container port the operator serves /q/metrics on.
+        assertThat(service.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("http-metrics");
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+        });
+    }
+
+    /** SidecarContainerFactory.ADMIN_PORT_NAME, the injected container's admin port (15090 by default). */
+    static final String SIDECAR_ADMIN_PORT = "udsproxy-admin";
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> stringMap(Object map) {
+        return (Map<String, String>) map;
+    }
+
+    static GenericKubernetesResource profile(Rendered chart) {
+        return chart.ofKind("SidecarProfile").stream().map(GenericKubernetesResource.class::cast).findFirst()
+                .orElseThrow();
     }
 
     static Map<String, String> env(Container container) {

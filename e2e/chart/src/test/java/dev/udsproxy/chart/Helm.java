@@ -77,10 +77,21 @@ final class Helm {
         }
     }
 
+    /**
+     * The Kubernetes version offline commands (template, lint) assume: the control plane's. Without it helm
+     * assumes v1.20.0, which the charts' kubeVersion range refuses.
+     */
+    static final String KUBE_VERSION = ControlPlaneBinaries.KUBERNETES_VERSION;
+
     /** {@code helm template} of the chart with the given extra arguments (e.g. --set, -f). */
     Result template(String release, String namespace, String... extra) {
-        List<String> args = new ArrayList<>(List.of("template", release, Repo.chart().toString(),
-                "--namespace", namespace));
+        return template(Repo.chart(), release, namespace, extra);
+    }
+
+    /** {@code helm template} of {@code chart}. */
+    Result template(Path chart, String release, String namespace, String... extra) {
+        List<String> args = new ArrayList<>(List.of("template", release, chart.toString(),
+                "--namespace", namespace, "--kube-version", KUBE_VERSION));
         args.addAll(List.of(extra));
         return run(args, Map.of());
     }

@@ -63,6 +63,22 @@ final class OperatorProcess implements AutoCloseable {
         return copy.resolve("quarkus-run.jar");
     }
 
+    /**
+     * The env of a rendered operator Deployment's container as settings for {@link #start}: the literal values
+     * (the downward-API namespace becomes {@code namespace}, as the kubelet would fill it in).
+     */
+    static Map<String, String> settingsOf(io.fabric8.kubernetes.api.model.apps.Deployment deployment,
+            String namespace) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (var env : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            if (env.getValue() != null) {
+                settings.put(env.getName(), env.getValue());
+            }
+        }
+        settings.put("UDSPROXY_NAMESPACE", namespace);
+        return settings;
+    }
+
     /** Starts the operator with {@code settings} (UDSPROXY_* as the chart sets them) and the given token. */
     static OperatorProcess start(ControlPlane plane, String token, Map<String, String> settings, int webhookPort,
             Path dir) throws IOException {

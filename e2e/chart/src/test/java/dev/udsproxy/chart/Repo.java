@@ -23,6 +23,11 @@ final class Repo {
         return root().resolve("charts/udsproxy-operator");
     }
 
+    /** The chart of the CRDs, installed before the operator chart (README "Install"). */
+    static Path crdChart() {
+        return root().resolve("charts/udsproxy-crds");
+    }
+
     static Path examples() {
         return root().resolve("examples");
     }

@@ -117,6 +117,7 @@ class ValuesFileTest {
     static boolean isFreeForm(String path) {
         return path.equals("resources") || path.endsWith(".issuerRef") || path.endsWith("Annotations")
                 || path.endsWith("Labels") || path.equals("nodeSelector") || path.equals("affinity")
-                || path.equals("defaultProfile.spec") || path.equals("serviceAccount.annotations");
+                || path.equals("defaultProfile.spec") || path.equals("serviceAccount.annotations")
+                || path.endsWith("SecurityContext") || path.endsWith(".selector");
     }
 }

@@ -34,10 +34,12 @@ public final class ControlPlane implements AutoCloseable {
     private KubernetesClient client;
     private Duration startupTime;
     private boolean closed;
+    private final Path auditLog;
 
-    private ControlPlane(ControlPlaneBinaries binaries, Path workDir) {
+    private ControlPlane(ControlPlaneBinaries binaries, Path workDir, boolean audit) {
         this.binaries = binaries;
         this.workDir = workDir;
+        this.auditLog = audit ? workDir.resolve("audit.log") : null;
         this.reaper = OrphanReaper.watch(workDir);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         this.pki = ControlPlanePki.create(workDir);
@@ -45,13 +47,22 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts etcd and kube-apiserver and returns once {@code /readyz} answers 200. */
     public static ControlPlane start(ControlPlaneBinaries binaries) {
+        return start(binaries, false);
+    }
+
+    /**
+     * As {@link #start(ControlPlaneBinaries)}; with {@code auditLog}, the API server also writes every request (level
+     * Metadata: user, verb, resource, response code) as JSON lines to {@link #auditLog()}, e.g. to check RBAC rules
+     * against what a client really asks for. Not shared: the caller closes it.
+     */
+    public static ControlPlane start(ControlPlaneBinaries binaries, boolean auditLog) {
         // Resolve every binary first: a missing one must fail before anything is started.
         Path etcd = binaries.etcd();
         Path apiServer = binaries.kubeApiserver();
         long started = System.nanoTime();
         ControlPlane plane;
         try {
-            plane = new ControlPlane(binaries, Files.createTempDirectory("udsproxy-controlplane-"));
+            plane = new ControlPlane(binaries, Files.createTempDirectory("udsproxy-controlplane-"), auditLog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder for the control plane", e);
         }
@@ -71,8 +82,11 @@ public final class ControlPlane implements AutoCloseable {
         // Both at once: the API server retries etcd, which saves etcd's start-up from the total.
         processes.add(ManagedProcess.start("etcd", ControlPlaneCommands.etcd(etcd, workDir.resolve("etcd-data"),
                 etcdClientPort, FreePorts.pick(), pki), workDir));
+        if (auditLog != null) {
+            writeFile(auditLog.resolveSibling("audit-policy.yaml"), ControlPlaneCommands.AUDIT_POLICY);
+        }
         processes.add(ManagedProcess.start("kube-apiserver",
-                ControlPlaneCommands.kubeApiserver(apiServer, apiPort, etcdClientPort, pki), workDir));
+                ControlPlaneCommands.kubeApiserver(apiServer, apiPort, etcdClientPort, pki, auditLog), workDir));
         kubeconfig = writeKubeconfig();
         new ApiServerProbe(apiServerUrl, pki.admin.clientSslContext(pki.ca.certificate()))
                 .awaitReady(READY_TIMEOUT, List.copyOf(processes));
@@ -159,6 +173,15 @@ public final class ControlPlane implements AutoCloseable {
         return binaries;
     }
 
+    /** The JSON-lines audit log of a plane started with one; it is deleted with the plane on close. */
+    public Path auditLog() {
+        if (auditLog == null) {
+            throw new IllegalStateException("this control plane was started without an audit log:"
+                    + " use ControlPlane.start(binaries, true)");
+        }
+        return auditLog;
+    }
+
     /** From the start of etcd to the first 200 from {@code /readyz}. */
     public Duration startupTime() {
         return startupTime;
@@ -198,6 +221,14 @@ public final class ControlPlane implements AutoCloseable {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the kubeconfig into " + workDir, e);
+        }
+    }
+
+    private static void writeFile(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -74,6 +74,19 @@ public final class ControlPlaneBinaries {
         return require("kind");
     }
 
+    /**
+     * The Prometheus Operator's CRD files (PodMonitor, ServiceMonitor) that build.sh fetches next to the
+     * binaries' folder, for checking monitors against the real schema; an error that says how to get them.
+     */
+    public Path prometheusOperatorCrd(String plural) {
+        Path file = dir.resolveSibling("prometheus-operator-crds").resolve("monitoring.coreos.com_" + plural + ".yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("No Prometheus Operator CRD " + file + ". Fetch it with"
+                    + " e2e/controlplane/build.sh (Go module proxy, about a second; cached in ~/.cache/udsproxy).");
+        }
+        return file;
+    }
+
     /** The executable {@code name} in the folder, or an error that says how to build it. */
     public Path require(String name) {
         Path binary = dir.resolve(name);

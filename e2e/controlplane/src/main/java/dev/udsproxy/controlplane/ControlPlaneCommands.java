@@ -43,6 +43,32 @@ final class ControlPlaneCommands {
                 "--log-level=warn");
     }
 
+    /** Level Metadata for every request: who did which verb on which resource, and the answer's code. */
+    static final String AUDIT_POLICY = """
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            omitStages: ["RequestReceived"]
+            rules:
+              - level: Metadata
+            """;
+
+    /**
+     * With {@code auditLog} (the log file; its policy {@link #AUDIT_POLICY} beside it as audit-policy.yaml), the API
+     * server writes one JSON audit event per line, synchronously (the log backend's default mode, blocking).
+     */
+    static List<String> kubeApiserver(Path binary, int securePort, int etcdClientPort, ControlPlanePki pki,
+            Path auditLog) {
+        List<String> command = new java.util.ArrayList<>(kubeApiserver(binary, securePort, etcdClientPort, pki));
+        if (auditLog != null) {
+            command.addAll(List.of(
+                    "--audit-policy-file=" + auditLog.resolveSibling("audit-policy.yaml"),
+                    "--audit-log-path=" + auditLog,
+                    "--audit-log-format=json",
+                    "--audit-log-maxsize=0"));
+        }
+        return List.copyOf(command);
+    }
+
     static List<String> kubeApiserver(Path binary, int securePort, int etcdClientPort, ControlPlanePki pki) {
         return List.of(binary.toString(),
                 "--bind-address=127.0.0.1",
