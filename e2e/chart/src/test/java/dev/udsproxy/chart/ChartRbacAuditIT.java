@@ -162,6 +162,19 @@ class ChartRbacAuditIT {
                     == false);
         }
 
+        // An upgrade from an operator that wrote the Secret without an owner: the next start adopts it (a merge patch
+        // of metadata.ownerReferences alone), so helm uninstall removes it later.
+        client.secrets().inNamespace(NAMESPACE).withName(FULLNAME + "-webhook-tls").edit(secret -> {
+            secret.getMetadata().setOwnerReferences(null);
+            return secret;
+        });
+        try (OperatorProcess operator = OperatorProcess.start(plane, token(), settings, webhookPort, dir)) {
+            operator.awaitReady(Duration.ofSeconds(90));
+            Awaitility.await("the Secret adopted by the Deployment").atMost(Duration.ofSeconds(30)).until(() -> client.secrets()
+                    .inNamespace(NAMESPACE).withName(FULLNAME + "-webhook-tls").get().getMetadata().getOwnerReferences()
+                    .stream().anyMatch(r -> r.getKind().equals("Deployment")));
+        }
+
         Audit audit = Audit.read(plane.auditLog(), USER);
         Set<String> granted = granted(chart);
         Set<String> unused = new TreeSet<>(granted);
