@@ -101,6 +101,8 @@ class ProcessIT {
         "env  | UDSPROXY_PROXY_PROTOCOL=v3 | invalid --proxy-protocol (env UDSPROXY_PROXY_PROTOCOL) value \"v3\": expected off, v1 or v2",
         "env  | UDSPROXY_DRAIN_TIMEOUT=10 | invalid --drain-timeout (env UDSPROXY_DRAIN_TIMEOUT) value \"10\": expected a whole number with unit",
         "flag | --egress=redis:6379      | invalid --egress (env UDSPROXY_EGRESS) value \"redis:6379\": expected name=host:port",
+        "env  | UDSPROXY_ADMIN_SHUTDOWN=all | invalid --admin-shutdown (env UDSPROXY_ADMIN_SHUTDOWN) value \"all\": expected loopback or off",
+        "flag | --log-format=xml         | invalid --log-format (env UDSPROXY_LOG_FORMAT) value \"xml\": expected text or json",
         "flag | --no-such-flag           | Unknown option: '--no-such-flag'",
     })
     void badSettingsExitTwoWithAMessage(String kind, String setting, String message) throws Exception {

@@ -1,5 +1,7 @@
 package dev.udsproxy.sidecar.admin;
 
+import dev.udsproxy.sidecar.config.AdminShutdown;
+import dev.udsproxy.sidecar.log.Log;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,21 +21,27 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
-/** The admin endpoints: liveness, readiness (the app's socket), Prometheus metrics, and a quit for Jobs. */
+/**
+ * The admin endpoints: liveness, readiness (the app's socket), Prometheus metrics (open to anyone: the kubelet
+ * probes from the node, Prometheus scrapes from its Pod), and a quit for Jobs (only as {@link QuitPolicy} allows).
+ */
 @Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
     private final ReadinessProbe probe;
     private final MetricsExposition metrics;
     private final BooleanSupplier draining;
     private final Runnable quit;
+    private final AdminShutdown adminShutdown;
+    private final Log log;
 
-    public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit) {
+    public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit,
+                        AdminShutdown adminShutdown, Log log) {
         this.probe = probe;
         this.metrics = metrics;
         this.draining = draining;
         this.quit = quit;
+        this.adminShutdown = adminShutdown;
+        this.log = log;
     }
 
     @Override
@@ -55,10 +63,18 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     }
                 });
             }
-            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(), PROMETHEUS_TEXT);
+            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(),
+                    MetricsExposition.CONTENT_TYPE);
             case "/quitquitquit" -> {
                 if (!HttpMethod.POST.equals(req.method())) {
                     respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n");
+                    return;
+                }
+                String refusal = QuitPolicy.refusal(adminShutdown, ctx.channel().remoteAddress());
+                if (refusal != null) {
+                    // Not rate-limited: a refused quit is rare and worth seeing every time (who tried?).
+                    log.warn("udsproxy.admin", "POST /quitquitquit refused", "reason", refusal);
+                    respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, refusal + "\n");
                     return;
                 }
                 respond(ctx, false, HttpResponseStatus.OK, "draining\n");
