@@ -42,7 +42,7 @@ public final class UpstreamFailureLog {
         if (admission.write()) {
             log.warn(LOGGER, "upstream connection failed; client closed",
                     "direction", direction.label(), "peer", describe(peer), "upstream", upstream,
-                    "reason", key.reason().label(), "error", String.valueOf(cause.getMessage()),
+                    "reason", key.reason().label(), "error", error(cause),
                     "attempts", Integer.toString(attempts),
                     "waited_ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(waitedNanos)));
         }
@@ -59,6 +59,11 @@ public final class UpstreamFailureLog {
         log.warn(LOGGER, "suppressed " + suppressed + " similar lines in " + WINDOW_SECONDS + " s",
                 "direction", key.direction().label(), "upstream", key.upstream(), "reason", key.reason().label(),
                 "suppressed", Long.toString(suppressed));
+    }
+
+    /** Netty's epoll transport reports a missing socket file as a FileNotFoundException without a message. */
+    private static String error(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     private static String describe(SocketAddress peer) {

@@ -15,6 +15,7 @@ class FailureReasonTest {
     void namesTheCommonCauses() {
         assertThat(FailureReason.of(new ConnectException("connect(..) failed: No such file or directory")))
                 .isEqualTo(FailureReason.ABSENT);
+        assertThat(FailureReason.of(new java.io.FileNotFoundException())).isEqualTo(FailureReason.ABSENT); // epoll ENOENT
         assertThat(FailureReason.of(new NoSuchFileException("/run/app.sock"))).isEqualTo(FailureReason.ABSENT);
         assertThat(FailureReason.of(new ConnectException("finishConnect(..) failed: Connection refused")))
                 .isEqualTo(FailureReason.REFUSED);
