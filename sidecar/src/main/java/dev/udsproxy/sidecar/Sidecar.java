@@ -66,6 +66,7 @@ public final class Sidecar {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> egressFiles = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ExecutorService dns;
     private Channel inbound;
@@ -228,6 +229,15 @@ public final class Sidecar {
 
     /** Closes everything now, open connections included. */
     public void stopNow() {
+        // Once: the drain's end and a caller (a test's close, a second signal) may both ask; the second waits.
+        if (!stopping.compareAndSet(false, true)) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         closeListeners();
         if (admin != null) {
             admin.close().syncUninterruptibly();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.udsproxy.sidecar.testing.Conversations;
+import dev.udsproxy.sidecar.testing.Launcher;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;
 import java.io.IOException;
@@ -38,14 +39,7 @@ class ProcessIT {
     Path dir;
 
     static ProcessBuilder launcher(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("UDSPROXY_"));
-        pb.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
-        pb.environment().put("UDSPROXY_JAR", System.getProperty("udsproxy.jar", "target/udsproxy-sidecar.jar"));
-        pb.environment().putAll(env);
-        return pb;
+        return Launcher.launcher(env, args);
     }
 
     @Test
