@@ -2,6 +2,7 @@ package dev.udsproxy.sidecar.admin;
 
 import dev.udsproxy.sidecar.config.AdminShutdown;
 import dev.udsproxy.sidecar.log.Log;
+import dev.udsproxy.sidecar.log.LogRateLimiter;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +35,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final Runnable quit;
     private final AdminShutdown adminShutdown;
     private final Log log;
+    /** The admin port is open to the cluster: refused quits must not be a way to flood the node's log storage. */
+    private final LogRateLimiter<String> refusedQuitLines = new LogRateLimiter<>(5, TimeUnit.SECONDS.toNanos(10));
 
     public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit,
                         AdminShutdown adminShutdown, Log log) {
@@ -72,8 +76,12 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 }
                 String refusal = QuitPolicy.refusal(adminShutdown, ctx.channel().remoteAddress());
                 if (refusal != null) {
-                    // Not rate-limited: a refused quit is rare and worth seeing every time (who tried?).
-                    log.warn("udsproxy.admin", "POST /quitquitquit refused", "reason", refusal);
+                    LogRateLimiter.Admission line = refusedQuitLines.admit("quitquitquit", System.nanoTime());
+                    if (line.write()) {
+                        log.warn("udsproxy.admin", "POST /quitquitquit refused", "reason", refusal,
+                                "suppressed_before", line.suppressedBefore() > 0
+                                        ? Long.toString(line.suppressedBefore()) : null);
+                    }
                     respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, refusal + "\n");
                     return;
                 }
