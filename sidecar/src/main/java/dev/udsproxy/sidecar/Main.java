@@ -65,10 +65,11 @@ public final class Main {
         // and exit 0 ourselves.
         Signal.handle(new Signal("TERM"), s -> running.drain());
         Signal.handle(new Signal("INT"), s -> running.drain());
-        Sidecar.log("listening on " + config.listen() + " (" + running.transport().name() + ") -> unix:"
-                + config.upstream() + ", " + config.egress().size() + " egress routes, admin " + config.admin()
-                + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()"
-                + (running.transport().epoll() ? "" : "; epoll unavailable: " + running.transport().fallbackReason()));
+        running.log().info(Sidecar.LOGGER, "listening on " + config.listen() + " (" + running.transport().name()
+                + ") -> unix:" + config.upstream() + ", " + config.egress().size() + " egress routes, admin "
+                + config.admin() + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()"
+                + (running.transport().epoll() ? "" : "; epoll unavailable: " + running.transport().fallbackReason()),
+                "admin_shutdown", config.adminShutdown().label());
         running.awaitStopped();
         System.exit(0);
     }

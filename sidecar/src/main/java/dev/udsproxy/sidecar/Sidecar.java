@@ -5,7 +5,11 @@ import dev.udsproxy.sidecar.admin.AdminServer;
 import dev.udsproxy.sidecar.admin.ReadinessProbe;
 import dev.udsproxy.sidecar.config.EgressRoute;
 import dev.udsproxy.sidecar.config.HostPort;
+import dev.udsproxy.sidecar.config.LogFormat;
+import dev.udsproxy.sidecar.config.ProxyProtocol;
 import dev.udsproxy.sidecar.config.SidecarConfig;
+import dev.udsproxy.sidecar.log.JulBridge;
+import dev.udsproxy.sidecar.log.Log;
 import dev.udsproxy.sidecar.metrics.Direction;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
 import dev.udsproxy.sidecar.metrics.ProxyMetrics;
@@ -14,6 +18,7 @@ import dev.udsproxy.sidecar.proxy.EgressSocketFile;
 import dev.udsproxy.sidecar.proxy.LinkStarter;
 import dev.udsproxy.sidecar.proxy.Transport;
 import dev.udsproxy.sidecar.proxy.UpstreamDialer;
+import dev.udsproxy.sidecar.proxy.UpstreamFailureLog;
 import dev.udsproxy.sidecar.proxy.UpstreamTarget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -44,6 +49,7 @@ public final class Sidecar {
     /** Netty's defaults, stated: per connection and direction at most ~64 KiB wait in our memory. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     private static final int BACKLOG = 4096;
+    static final String LOGGER = "udsproxy.sidecar";
     /**
      * Read buffers of at least 1 KiB: Netty's default may shrink to 64 B, and a read that exactly fills its buffer
      * makes Netty read again and hit EAGAIN (seen as ~8% extra recvfrom calls with 64-byte messages).
@@ -55,9 +61,12 @@ public final class Sidecar {
     private final EventLoopGroup group;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ConnectionGate gate;
+    private final Log log;
+    private final UpstreamFailureLog failureLog;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> egressFiles = new ArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ExecutorService dns;
     private Channel inbound;
@@ -65,6 +74,11 @@ public final class Sidecar {
 
     private Sidecar(SidecarConfig config) {
         this.config = config;
+        this.log = Log.stderr(config.logFormat());
+        if (config.logFormat() == LogFormat.JSON) {
+            JulBridge.install(log); // before Netty logs anything
+        }
+        this.failureLog = new UpstreamFailureLog(log, System::nanoTime);
         this.transport = Transport.select(config.transport());
         this.group = transport.newEventLoopGroup(config.ioThreads());
         this.gate = new ConnectionGate(config.maxConnections());
@@ -86,7 +100,8 @@ public final class Sidecar {
         SocketAddress app = transport.unixAddress(config.upstream());
         UpstreamDialer toApp = new UpstreamDialer(transport.unixClient(),
                 transport.halfClosure(transport.unixClient()), UpstreamTarget.fixed(app),
-                config.connectTimeout(), WATER_MARK, READ_BUFFERS, metrics.of(Direction.INBOUND));
+                config.connectTimeout(), WATER_MARK, READ_BUFFERS, Direction.INBOUND, metrics.of(Direction.INBOUND),
+                failureLog);
         inbound = bind(transport.tcpServer(), resolve(config.listen()),
                 new LinkStarter(gate, metrics.of(Direction.INBOUND), toApp, config.proxyProtocol(),
                         config.idleTimeout()));
@@ -97,7 +112,10 @@ public final class Sidecar {
         ReadinessProbe probe = new ReadinessProbe(group, transport.unixClient(), app);
         MetricsExposition exposition = new MetricsExposition(metrics, ByteBufAllocator.DEFAULT);
         admin = AdminServer.bind(group, transport.tcpServer(), resolve(config.admin()),
-                new AdminHandler(probe, exposition, draining::get, this::drain));
+                new AdminHandler(probe, exposition, draining::get, this::drain, config.adminShutdown(), log));
+        // The summaries of suppressed failure lines ("suppressed K similar"), once per rate-limit window.
+        group.next().scheduleAtFixedRate(failureLog::flushSummaries, UpstreamFailureLog.WINDOW_SECONDS,
+                UpstreamFailureLog.WINDOW_SECONDS, TimeUnit.SECONDS);
     }
 
     private void bindEgress(EgressRoute route) throws IOException, InterruptedException {
@@ -112,9 +130,10 @@ public final class Sidecar {
         EgressSocketFile.prepare(file);
         UpstreamDialer dialer = new UpstreamDialer(transport.tcpClient(), true,
                 UpstreamTarget.lookedUp(route.target(), dns),
-                config.connectTimeout(), WATER_MARK, READ_BUFFERS, metrics.of(Direction.EGRESS));
+                config.connectTimeout(), WATER_MARK, READ_BUFFERS, Direction.EGRESS, metrics.of(Direction.EGRESS),
+                failureLog);
         listeners.add(bind(transport.unixServer(), transport.unixAddress(file),
-                new LinkStarter(gate, metrics.of(Direction.EGRESS), dialer, dev.udsproxy.sidecar.config.ProxyProtocol.OFF,
+                new LinkStarter(gate, metrics.of(Direction.EGRESS), dialer, ProxyProtocol.OFF,
                         config.idleTimeout())));
         egressFiles.add(file);
         EgressSocketFile.restrict(file);
@@ -142,6 +161,10 @@ public final class Sidecar {
         return transport;
     }
 
+    public Log log() {
+        return log;
+    }
+
     public ProxyMetrics metrics() {
         return metrics;
     }
@@ -167,8 +190,9 @@ public final class Sidecar {
         if (!draining.compareAndSet(false, true)) {
             return;
         }
-        log("draining: not ready; accepting for " + config.shutdownGrace().toMillis() + " ms, then waiting up to "
-                + config.drainTimeout().toMillis() + " ms for " + gate.open() + " open connections");
+        log.info(LOGGER, "draining: not ready; accepting for " + config.shutdownGrace().toMillis()
+                + " ms, then waiting up to " + config.drainTimeout().toMillis() + " ms for " + gate.open()
+                + " open connections");
         Thread t = new Thread(this::drainSequence, "udsproxy-drain");
         t.start();
     }
@@ -182,7 +206,7 @@ public final class Sidecar {
                 Thread.sleep(20);
             }
             int left = gate.open();
-            log(left == 0 ? "drained; stopping" : "drain timeout: closing " + left + " open connections");
+            log.info(LOGGER, left == 0 ? "drained; stopping" : "drain timeout: closing " + left + " open connections");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -198,13 +222,22 @@ public final class Sidecar {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                log("could not remove " + file + ": " + e.getMessage());
+                log.warn(LOGGER, "could not remove " + file, "error", e.getMessage());
             }
         }
     }
 
     /** Closes everything now, open connections included. */
     public void stopNow() {
+        // Once: the drain's end and a caller (a test's close, a second signal) may both ask; the second waits.
+        if (!stopping.compareAndSet(false, true)) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         closeListeners();
         if (admin != null) {
             admin.close().syncUninterruptibly();
@@ -218,9 +251,5 @@ public final class Sidecar {
 
     public void awaitStopped() throws InterruptedException {
         stopped.await();
-    }
-
-    static void log(String line) {
-        System.err.println("udsproxy-sidecar: " + line);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.udsproxy.sidecar.testing.Conversations;
+import dev.udsproxy.sidecar.testing.Launcher;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;
 import java.io.IOException;
@@ -38,14 +39,7 @@ class ProcessIT {
     Path dir;
 
     static ProcessBuilder launcher(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("UDSPROXY_"));
-        pb.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
-        pb.environment().put("UDSPROXY_JAR", System.getProperty("udsproxy.jar", "target/udsproxy-sidecar.jar"));
-        pb.environment().putAll(env);
-        return pb;
+        return Launcher.launcher(env, args);
     }
 
     @Test
@@ -101,6 +95,8 @@ class ProcessIT {
         "env  | UDSPROXY_PROXY_PROTOCOL=v3 | invalid --proxy-protocol (env UDSPROXY_PROXY_PROTOCOL) value \"v3\": expected off, v1 or v2",
         "env  | UDSPROXY_DRAIN_TIMEOUT=10 | invalid --drain-timeout (env UDSPROXY_DRAIN_TIMEOUT) value \"10\": expected a whole number with unit",
         "flag | --egress=redis:6379      | invalid --egress (env UDSPROXY_EGRESS) value \"redis:6379\": expected name=host:port",
+        "env  | UDSPROXY_ADMIN_SHUTDOWN=all | invalid --admin-shutdown (env UDSPROXY_ADMIN_SHUTDOWN) value \"all\": expected loopback or off",
+        "flag | --log-format=xml         | invalid --log-format (env UDSPROXY_LOG_FORMAT) value \"xml\": expected text or json",
         "flag | --no-such-flag           | Unknown option: '--no-such-flag'",
     })
     void badSettingsExitTwoWithAMessage(String kind, String setting, String message) throws Exception {

@@ -1,5 +1,8 @@
 package dev.udsproxy.sidecar.admin;
 
+import dev.udsproxy.sidecar.config.AdminShutdown;
+import dev.udsproxy.sidecar.log.Log;
+import dev.udsproxy.sidecar.log.LogRateLimiter;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,23 +20,32 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** The admin endpoints: liveness, readiness (the app's socket), Prometheus metrics, and a quit for Jobs. */
+/**
+ * The admin endpoints: liveness, readiness (the app's socket), Prometheus metrics (open to anyone: the kubelet
+ * probes from the node, Prometheus scrapes from its Pod), and a quit for Jobs (only as {@link QuitPolicy} allows).
+ */
 @Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
     private final ReadinessProbe probe;
     private final MetricsExposition metrics;
     private final BooleanSupplier draining;
     private final Runnable quit;
+    private final AdminShutdown adminShutdown;
+    private final Log log;
+    /** The admin port is open to the cluster: refused quits must not be a way to flood the node's log storage. */
+    private final LogRateLimiter<String> refusedQuitLines = new LogRateLimiter<>(5, TimeUnit.SECONDS.toNanos(10));
 
-    public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit) {
+    public AdminHandler(ReadinessProbe probe, MetricsExposition metrics, BooleanSupplier draining, Runnable quit,
+                        AdminShutdown adminShutdown, Log log) {
         this.probe = probe;
         this.metrics = metrics;
         this.draining = draining;
         this.quit = quit;
+        this.adminShutdown = adminShutdown;
+        this.log = log;
     }
 
     @Override
@@ -55,10 +67,22 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     }
                 });
             }
-            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(), PROMETHEUS_TEXT);
+            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(),
+                    MetricsExposition.CONTENT_TYPE);
             case "/quitquitquit" -> {
                 if (!HttpMethod.POST.equals(req.method())) {
                     respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n");
+                    return;
+                }
+                String refusal = QuitPolicy.refusal(adminShutdown, ctx.channel().remoteAddress());
+                if (refusal != null) {
+                    LogRateLimiter.Admission line = refusedQuitLines.admit("quitquitquit", System.nanoTime());
+                    if (line.write()) {
+                        log.warn("udsproxy.admin", "POST /quitquitquit refused", "reason", refusal,
+                                "suppressed_before", line.suppressedBefore() > 0
+                                        ? Long.toString(line.suppressedBefore()) : null);
+                    }
+                    respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, refusal + "\n");
                     return;
                 }
                 respond(ctx, false, HttpResponseStatus.OK, "draining\n");

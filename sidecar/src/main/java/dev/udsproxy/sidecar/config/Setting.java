@@ -14,7 +14,9 @@ public enum Setting {
     DRAIN_TIMEOUT("--drain-timeout", "UDSPROXY_DRAIN_TIMEOUT"),
     MAX_CONNECTIONS("--max-connections", "UDSPROXY_MAX_CONNECTIONS"),
     IO_THREADS("--io-threads", "UDSPROXY_IO_THREADS"),
-    TRANSPORT("--transport", "UDSPROXY_TRANSPORT");
+    TRANSPORT("--transport", "UDSPROXY_TRANSPORT"),
+    ADMIN_SHUTDOWN("--admin-shutdown", "UDSPROXY_ADMIN_SHUTDOWN"),
+    LOG_FORMAT("--log-format", "UDSPROXY_LOG_FORMAT");
 
     private final String flag;
     private final String env;

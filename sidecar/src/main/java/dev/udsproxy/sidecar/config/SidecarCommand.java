@@ -25,7 +25,7 @@ public final class SidecarCommand {
     String upstream;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "${env:UDSPROXY_ADMIN:-0.0.0.0:15090}",
-            description = "Admin HTTP: /healthz /readyz /metrics (UDSPROXY_ADMIN). Default: ${DEFAULT-VALUE}")
+            description = "Admin HTTP: /healthz /readyz /metrics, POST /quitquitquit (UDSPROXY_ADMIN). Default: ${DEFAULT-VALUE}")
     String admin;
 
     @Option(names = "--egress", paramLabel = "NAME=HOST:PORT,...", defaultValue = "${env:UDSPROXY_EGRESS:-}",
@@ -79,6 +79,17 @@ public final class SidecarCommand {
                     + " Default: ${DEFAULT-VALUE}")
     String transport;
 
+    @Option(names = "--admin-shutdown", paramLabel = "loopback|off",
+            defaultValue = "${env:UDSPROXY_ADMIN_SHUTDOWN:-loopback}",
+            description = "POST /quitquitquit on the admin port: loopback = only from the Pod's own containers,"
+                    + " off = never; refused with 403 (UDSPROXY_ADMIN_SHUTDOWN). Default: ${DEFAULT-VALUE}")
+    String adminShutdown;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:UDSPROXY_LOG_FORMAT:-text}",
+            description = "Log lines on stderr: text, or json = one JSON object per line (UDSPROXY_LOG_FORMAT)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String logFormat;
+
     /** The chosen raw value of every setting. */
     public Map<Setting, String> rawValues() {
         Map<Setting, String> raw = new EnumMap<>(Setting.class);
@@ -95,6 +106,8 @@ public final class SidecarCommand {
         raw.put(Setting.MAX_CONNECTIONS, maxConnections);
         raw.put(Setting.IO_THREADS, ioThreads);
         raw.put(Setting.TRANSPORT, transport);
+        raw.put(Setting.ADMIN_SHUTDOWN, adminShutdown);
+        raw.put(Setting.LOG_FORMAT, logFormat);
         return raw;
     }
 }

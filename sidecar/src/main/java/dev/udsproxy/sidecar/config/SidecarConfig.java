@@ -19,7 +19,9 @@ public record SidecarConfig(
         Duration drainTimeout,
         int maxConnections,
         int ioThreads,
-        TransportKind transport) {
+        TransportKind transport,
+        AdminShutdown adminShutdown,
+        LogFormat logFormat) {
 
     public static final String UNIX_PREFIX = "unix:";
 
@@ -48,7 +50,9 @@ public record SidecarConfig(
                 Limits.parseDuration(Setting.DRAIN_TIMEOUT, raw.get(Setting.DRAIN_TIMEOUT), true),
                 Limits.parseInt(Setting.MAX_CONNECTIONS, raw.get(Setting.MAX_CONNECTIONS), 1, 1_000_000),
                 Limits.parseInt(Setting.IO_THREADS, raw.get(Setting.IO_THREADS), 1, 64),
-                TransportKind.parse(raw.get(Setting.TRANSPORT)));
+                TransportKind.parse(raw.get(Setting.TRANSPORT)),
+                AdminShutdown.parse(raw.get(Setting.ADMIN_SHUTDOWN)),
+                LogFormat.parse(raw.get(Setting.LOG_FORMAT)));
     }
 
     /** Where the app connects for one egress route. */

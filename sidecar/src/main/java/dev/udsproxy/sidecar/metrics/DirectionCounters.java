@@ -1,10 +1,12 @@
 package dev.udsproxy.sidecar.metrics;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one direction. LongAdder because several event loops may count at once and a scrape only
- * reads; the hot path (bytes) costs one uncontended add per read, not per byte.
+ * reads; the hot path (bytes) costs one uncontended add per read, not per byte. The two histograms are
+ * recorded once per connection (connected, closed), never per read.
  */
 public final class DirectionCounters {
     public final LongAdder opened = new LongAdder();
@@ -18,4 +20,13 @@ public final class DirectionCounters {
     public final LongAdder bytesToClient = new LongAdder();
     public final LongAdder idleClosed = new LongAdder();
     public final LongAdder resets = new LongAdder();
+    /** Seconds from the first connect attempt to the upstream connected (retries and DNS included). */
+    public final DistributionDataPoint upstreamConnectSeconds;
+    /** Seconds from accept to close of an admitted client connection. */
+    public final DistributionDataPoint connectionSeconds;
+
+    DirectionCounters(DistributionDataPoint upstreamConnectSeconds, DistributionDataPoint connectionSeconds) {
+        this.upstreamConnectSeconds = upstreamConnectSeconds;
+        this.connectionSeconds = connectionSeconds;
+    }
 }

@@ -34,9 +34,11 @@ public final class LinkStarter extends ChannelInitializer<Channel> {
         }
         counters.opened.increment();
         counters.active.increment();
+        long accepted = System.nanoTime();
         client.closeFuture().addListener(f -> {
             gate.release();
             counters.active.decrement();
+            counters.connectionSeconds.observe((System.nanoTime() - accepted) / 1e9);
         });
         client.pipeline().addLast(new HoldUntilJoined());
         dialer.dial(client, upstream -> joined(client, upstream));

@@ -1,5 +1,6 @@
 package dev.udsproxy.sidecar.proxy;
 
+import dev.udsproxy.sidecar.metrics.Direction;
 import dev.udsproxy.sidecar.metrics.DirectionCounters;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * Opens the upstream side of a link on the client's event loop. While the upstream is not there yet (the app's
  * socket file missing or refusing: the app is still starting), retries with exponential backoff until the connect
- * timeout; then the client is closed and the failure counted.
+ * timeout; then the client is closed, the failure counted and logged (rate-limited).
  */
 public final class UpstreamDialer {
     static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -29,14 +30,18 @@ public final class UpstreamDialer {
     private final Map<EventLoop, Bootstrap> perLoop = new ConcurrentHashMap<>();
     private final UpstreamTarget target;
     private final long timeoutNanos;
+    private final Direction direction;
     private final DirectionCounters counters;
+    private final UpstreamFailureLog failureLog;
 
     public UpstreamDialer(Class<? extends Channel> channelClass, boolean halfClosure, UpstreamTarget target,
                           Duration connectTimeout, WriteBufferWaterMark waterMark, RecvByteBufAllocator readBuffers,
-                          DirectionCounters counters) {
+                          Direction direction, DirectionCounters counters, UpstreamFailureLog failureLog) {
         this.target = target;
         this.timeoutNanos = connectTimeout.toNanos();
+        this.direction = direction;
         this.counters = counters;
+        this.failureLog = failureLog;
         this.template = new Bootstrap()
                 .channel(channelClass)
                 .option(ChannelOption.AUTO_READ, false)
@@ -58,13 +63,16 @@ public final class UpstreamDialer {
     private final class Attempt implements Runnable, ChannelFutureListener {
         private final Channel client;
         private final Consumer<Channel> onConnected;
+        private final long started;
         private final long deadline;
         private long backoff = FIRST_BACKOFF_NANOS;
+        private int attempts;
 
         Attempt(Channel client, Consumer<Channel> onConnected) {
             this.client = client;
             this.onConnected = onConnected;
-            this.deadline = System.nanoTime() + timeoutNanos;
+            this.started = System.nanoTime();
+            this.deadline = started + timeoutNanos;
         }
 
         @Override
@@ -81,33 +89,39 @@ public final class UpstreamDialer {
                 if (resolved.isSuccess()) {
                     connect((SocketAddress) resolved.getNow());
                 } else {
-                    retryOrGiveUp();
+                    attempts++;
+                    retryOrGiveUp(resolved.cause());
                 }
             });
         }
 
         private void connect(SocketAddress address) {
             EventLoop loop = client.eventLoop();
+            attempts++;
             perLoop.computeIfAbsent(loop, template::clone).connect(address).addListener(this);
         }
 
         @Override
         public void operationComplete(ChannelFuture connected) {
             if (!connected.isSuccess()) {
-                retryOrGiveUp();
+                retryOrGiveUp(connected.cause());
             } else if (client.isActive()) {
+                counters.upstreamConnectSeconds.observe((System.nanoTime() - started) / 1e9);
                 onConnected.accept(connected.channel());
             } else {
                 connected.channel().close();
             }
         }
 
-        private void retryOrGiveUp() {
+        private void retryOrGiveUp(Throwable cause) {
             if (!client.isActive()) {
                 return;
             }
-            if (System.nanoTime() + backoff >= deadline) {
+            long now = System.nanoTime();
+            if (now + backoff >= deadline) {
                 counters.connectFailures.increment();
+                failureLog.failed(direction, target.toString(), client.remoteAddress(), cause, attempts,
+                        now - started);
                 client.close();
                 return;
             }

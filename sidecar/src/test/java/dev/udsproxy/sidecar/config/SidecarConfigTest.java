@@ -27,6 +27,8 @@ class SidecarConfigTest {
         raw.put(Setting.MAX_CONNECTIONS, "10000");
         raw.put(Setting.IO_THREADS, "1");
         raw.put(Setting.TRANSPORT, "auto");
+        raw.put(Setting.ADMIN_SHUTDOWN, "loopback");
+        raw.put(Setting.LOG_FORMAT, "text");
         return raw;
     }
 
@@ -48,6 +50,8 @@ class SidecarConfigTest {
         assertThat(c.proxyProtocol()).isEqualTo(ProxyProtocol.V2);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.adminShutdown()).isEqualTo(AdminShutdown.LOOPBACK);
+        assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
     }
 
     @Test
@@ -87,6 +91,8 @@ class SidecarConfigTest {
         "MAX_CONNECTIONS | 0                       | from 1 to 1000000",
         "IO_THREADS      | many                    | from 1 to 64",
         "TRANSPORT       | kqueue                  | auto, epoll or nio",
+        "ADMIN_SHUTDOWN  | anyone                  | expected loopback or off",
+        "LOG_FORMAT      | logfmt                  | expected text or json",
     })
     void aBadValueNamesSettingValueAndWhatIsAllowed(Setting setting, String value, String allowed) {
         Map<Setting, String> raw = defaults();

@@ -47,6 +47,8 @@ public final class RunningSidecar implements AutoCloseable {
         raw.put(Setting.MAX_CONNECTIONS, "10000");
         raw.put(Setting.IO_THREADS, "1");
         raw.put(Setting.TRANSPORT, "auto");
+        raw.put(Setting.ADMIN_SHUTDOWN, "loopback");
+        raw.put(Setting.LOG_FORMAT, "text");
         return raw;
     }
 
