@@ -86,7 +86,7 @@ class LogsIT {
             assertThat(egress).isNotEmpty()
                     .hasSizeLessThanOrEqualTo((int) (UpstreamFailureLog.MAX_LINES_PER_WINDOW * windowsSpanned));
             assertThat(egress.get(0).get("reason").asText()).isEqualTo("refused");
-            assertThat(egress.get(0).get("upstream").asText()).contains(":" + closedPort);
+            assertThat(egress.get(0).get("upstream").asText()).isEqualTo("127.0.0.1:" + closedPort);
             assertThat(lines).anySatisfy(l -> assertThat(l.get("message").asText()).startsWith("suppressed "));
         } finally {
             p.destroy();

@@ -30,8 +30,10 @@ public final class UpstreamTarget {
     /** DNS runs on {@code dns}, never on the event loop: a slow lookup must not stall other connections. */
     public static UpstreamTarget lookedUp(HostPort host, Executor dns) {
         if (NetUtil.isValidIpV4Address(host.host()) || NetUtil.isValidIpV6Address(host.host())) {
-            // An address literal needs no lookup.
-            return fixed(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host.host()), host.port()));
+            // An address literal needs no lookup; the host is kept for toString (logs name it as configured).
+            return new UpstreamTarget(
+                    new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host.host()), host.port()),
+                    host, null);
         }
         return new UpstreamTarget(null, host, dns);
     }
@@ -55,6 +57,6 @@ public final class UpstreamTarget {
 
     @Override
     public String toString() {
-        return fixed != null ? fixed.toString() : host.toString();
+        return host != null ? host.toString() : fixed.toString();
     }
 }
