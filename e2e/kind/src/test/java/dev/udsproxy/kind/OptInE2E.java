@@ -39,8 +39,8 @@ class OptInE2E {
         assertThat(replicaSets(client, "example-java")).as("ReplicaSets of a Deployment whose template was already labelled")
                 .isEqualTo(1);
         // One for the apply, one for our label patch (the user's own edit), at most one of the operator's.
-        assertThat(replicaSets(client, "example-node")).as("ReplicaSets after the user's edit and the operator's opt-in")
-                .isLessThanOrEqualTo(3);
+        assertThat(replicaSets(client, "example-node")).as("ReplicaSets after the user's edit and the operator's opt-in:%n%s",
+                templates(client, "example-node")).isLessThanOrEqualTo(3);
     }
 
     @Test
@@ -63,6 +63,16 @@ class OptInE2E {
         System.out.println("kind e2e: operator rollout: " + out.lines().reduce((a, b) -> b).orElse(""));
         assertThat(out).as("every opted-in admission during the operator's rollout got the sidecar:%n%s", out)
                 .contains("without-sidecar=0");
+    }
+
+    /** What each ReplicaSet's template carried, oldest first: which edit made it. */
+    private static String templates(KubernetesClient client, String app) {
+        return client.apps().replicaSets().inNamespace(NS).withLabel("app.kubernetes.io/name", app).list().getItems().stream()
+                .sorted(java.util.Comparator.comparing(rs -> rs.getMetadata().getCreationTimestamp()))
+                .map(rs -> rs.getMetadata().getName() + " " + rs.getMetadata().getCreationTimestamp()
+                        + " labels=" + rs.getSpec().getTemplate().getMetadata().getLabels()
+                        + " annotations=" + rs.getSpec().getTemplate().getMetadata().getAnnotations())
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private static int replicaSets(KubernetesClient client, String app) {
