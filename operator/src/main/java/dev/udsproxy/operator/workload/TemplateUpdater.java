@@ -39,17 +39,27 @@ public class TemplateUpdater {
         this.events = events;
     }
 
-    public void update(HasMetadata workload) {
+    public void update(HasMetadata cached) {
         context.start();
-        var template = Workloads.template(workload);
-        var desired = WorkloadOptIn.desired(workload.getMetadata(), template, this::hash,
-                new WorkloadOptIn.Cluster(injectable(workload), (profile, hash) -> podsInjectedWith(workload, profile,
-                        hash)));
-        String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
-        if ("true".equals(workload.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(profile) == null) {
-            events.record(workload, "Warning", "ProfileNotFound", "SidecarProfile " + profile
+        String named = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
+        if ("true".equals(cached.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(named) == null) {
+            events.record(cached, "Warning", "ProfileNotFound", "SidecarProfile " + named
                     + " does not exist: the webhook refuses this workload's Pods until it does");
         }
+        if (decide(cached).isEmpty()) {
+            return; // the steady state: no request to the API server
+        }
+        // The informer's copy can lag a user's edit by a moment, and fabric8's edit sends the difference between the
+        // object it is given and the edited one: a decision taken on a stale copy would be applied as a diff to the
+        // newer object and could write half of it (seen on kind: the profile hash without the opt-in label, one
+        // needless roll). So a change is decided again on the object as the API server has it now.
+        HasMetadata workload = client.resource(cached).get();
+        if (workload == null) {
+            return;
+        }
+        var template = Workloads.template(workload);
+        var desired = decide(workload);
+        String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
         if (desired.isEmpty()) {
             return;
         }
@@ -72,6 +82,11 @@ public class TemplateUpdater {
         LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
                 workload.getMetadata().getName(), what);
         events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+    }
+
+    private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload) {
+        return WorkloadOptIn.desired(workload.getMetadata(), Workloads.template(workload), this::hash,
+                new WorkloadOptIn.Cluster(injectable(workload), (profile, hash) -> podsInjectedWith(workload, profile, hash)));
     }
 
     /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own policy decides. */
