@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.udsproxy.controlplane.TestNamespaces;
+import dev.udsproxy.operator.testing.TrustBundle;
 import dev.udsproxy.operator.certificates.StoredCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigInteger;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /** Certificate rotation under load, and the webhook being down. */
@@ -103,15 +102,7 @@ class WebhookResilienceIT {
         var secret = client().secrets().inNamespace(ControlPlaneResource.OPERATOR_NAMESPACE)
                 .withName("udsproxy-webhook-tls").get();
         List<X509Certificate> bundle = StoredCertificates.fromSecretData(secret.getData()).orElseThrow().bundle();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        for (int i = 0; i < bundle.size(); i++) {
-            trust.setCertificateEntry("ca" + i, bundle.get(i));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
+        SSLContext ssl = TrustBundle.sslContext(bundle);
         int port = Integer.parseInt(ControlPlaneResource.webhookUrl().replaceAll(".*:(\\d+)/.*", "$1"));
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.startHandshake();

@@ -14,6 +14,7 @@ import dev.udsproxy.operator.certificates.CertificatePlanner;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
 import dev.udsproxy.operator.certificates.StoredCertificates;
+import dev.udsproxy.operator.testing.TrustBundle;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.GoldenContext;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -25,8 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +39,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -313,17 +310,7 @@ class AdmissionFuzzTest {
     }
 
     static HttpClient client() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        List<X509Certificate> bundle = certificates.bundle();
-        for (int i = 0; i < bundle.size(); i++) {
-            trust.setCertificateEntry("ca" + i, bundle.get(i));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().sslContext(TrustBundle.sslContext(certificates.bundle()))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 }

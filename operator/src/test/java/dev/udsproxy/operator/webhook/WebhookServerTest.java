@@ -9,6 +9,7 @@ import dev.udsproxy.operator.certificates.CertificatePlanner;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
 import dev.udsproxy.operator.certificates.StoredCertificates;
+import dev.udsproxy.operator.testing.TrustBundle;
 import dev.udsproxy.operator.injection.GoldenContext;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
@@ -17,16 +18,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,16 +161,7 @@ class WebhookServerTest {
 
     /** Trusts only the operator's CA bundle, as the API server does with the caBundle. */
     static HttpClient client() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        List<X509Certificate> bundle = new ArrayList<>(certificates.bundle());
-        for (int i = 0; i < bundle.size(); i++) {
-            trust.setCertificateEntry("ca" + i, bundle.get(i));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().sslContext(TrustBundle.sslContext(certificates.bundle()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 }
