@@ -36,6 +36,10 @@ class AdminShutdownNetnsIT {
     @Test
     void onlyLoopbackMayQuit() throws Exception {
         String before = canUseNetns();
+        // `ip netns add` also makes /run/netns a (shared) bind mount of itself, and creates it when missing; both
+        // are host state, put back afterwards unless they were there before.
+        boolean mountedBefore = netnsMounted();
+        boolean dirBefore = Files.isDirectory(NETNS_DIR);
         String ns = "udsproxy-it-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         run("ip", "netns", "add", ns);
         Process sidecar = null;
@@ -73,7 +77,19 @@ class AdminShutdownNetnsIT {
                 sidecar.waitFor(10, TimeUnit.SECONDS);
             }
             run("ip", "netns", "delete", ns); // also removes the dummy link and its address
+            for (int i = 0; i < 3 && !mountedBefore && netnsMounted(); i++) {
+                run("umount", NETNS_DIR.toString());
+            }
+            if (!dirBefore && Files.isDirectory(NETNS_DIR)) {
+                try (var left = Files.list(NETNS_DIR)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(NETNS_DIR);
+                    }
+                }
+            }
             assertThat(output("ip", "netns", "list")).as("network namespaces as before the test").isEqualTo(before);
+            assertThat(netnsMounted()).as("%s a mount point, as before the test", NETNS_DIR).isEqualTo(mountedBefore);
+            assertThat(Files.isDirectory(NETNS_DIR)).as("%s exists, as before the test", NETNS_DIR).isEqualTo(dirBefore);
         }
     }
 
@@ -90,6 +106,14 @@ class AdminShutdownNetnsIT {
             run("ip", "-n", ns, "link", "add", "udsproxy0", "type", "veth", "peer", "name", "udsproxy1");
             run("ip", "-n", ns, "link", "set", "udsproxy1", "up");
         }
+    }
+
+    private static final Path NETNS_DIR = Path.of("/run/netns");
+
+    /** Whether /run/netns is a mount point in this (the host's) mount namespace. */
+    private static boolean netnsMounted() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(line -> line.split(" ")[4].equals(NETNS_DIR.toString()));
     }
 
     /** {@code ip netns list} before the test; skips (saying why) where network namespaces cannot be made. */
