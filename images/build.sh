@@ -127,17 +127,57 @@ if [ "$BASE" = "$LOCAL_BASE" ] && { wants sidecar || wants operator || wants exa
   fi
 fi
 
+# --- the sidecar's AOT cache, made by the image's own Java --------------------------------------
+# An AOT cache (JDK 25+, JEP 483/515: classes loaded and linked, method profiles) is valid only for the JVM build,
+# jar path and flags it was recorded with, so it is recorded in the image's own root filesystem: a training run
+# of the image's java in a chroot (start, wait for "listening", SIGTERM), then the cache and the flag that uses it
+# (aot.options, read by the ENTRYPOINT) are committed into the image. A base whose Java cannot make one (21)
+# keeps the comment-only aot.options and starts without a cache, as before.
+aot_train() {
+  local name=$1 ctr root
+  ctr=$(buildah from --quiet --pull-never "$name")
+  root=$(buildah mount "$ctr")
+  if unshare --mount --fork bash -euo pipefail -c '
+      root=$1
+      mount --make-rprivate /; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"
+      mkdir -p "$root/tmp/aot-train"
+      MALLOC_ARENA_MAX=1 chroot "$root" /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options \
+        -XX:AOTCacheOutput=/opt/udsproxy/udsproxy-sidecar.aot -Xlog:aot=error -jar /opt/udsproxy/udsproxy-sidecar.jar \
+        --listen 127.0.0.1:15996 --admin 127.0.0.1:15997 --socket-dir /tmp/aot-train \
+        --upstream unix:/tmp/aot-train/app.sock --shutdown-grace 0s --drain-timeout 0s >/dev/null 2>"$root/tmp/aot-train/log" &
+      pid=$!
+      for i in $(seq 1 300); do grep -q "listening on" "$root/tmp/aot-train/log" && break; kill -0 $pid || break; sleep 0.1; done
+      kill -TERM $pid; wait $pid
+      rm -rf "$root/tmp/aot-train"
+      [ -s "$root/opt/udsproxy/udsproxy-sidecar.aot" ]
+    ' train "$root" 2>"$OUT/aot-train.log"; then
+    chmod 0644 "$root/opt/udsproxy/udsproxy-sidecar.aot"
+    echo "-XX:AOTCache=/opt/udsproxy/udsproxy-sidecar.aot" >"$root/opt/udsproxy/aot.options"
+    buildah umount "$ctr" >/dev/null
+    buildah commit --quiet "$ctr" "$name" >/dev/null
+    log "sidecar: AOT cache recorded by the image's java ($(du -h "$OUT/sidecar-context/udsproxy-sidecar.jar" | cut -f1) jar)"
+  else
+    buildah umount "$ctr" >/dev/null
+    log "sidecar: no AOT cache (the image's java could not record one; see $OUT/aot-train.log); it starts without"
+  fi
+  buildah rm "$ctr" >/dev/null
+}
+
 # --- the images --------------------------------------------------------------------------------
 for c in "${components[@]}"; do
   ctx="$OUT/$c-context"
   rm -rf "$ctx"; mkdir -p "$ctx"
   case "$c" in
     sidecar) cp sidecar/target/udsproxy-sidecar.jar sidecar/src/main/jvm/jvm.options "$ctx/"
-             # Netty's epoll .so unpacked ahead: the Pod's read-only root leaves Netty no /tmp to unpack it to.
+             # Netty's epoll and io_uring .so unpacked ahead: the Pod's read-only root leaves Netty no /tmp to
+             # unpack them to.
              mkdir -p "$ctx/lib"
              (cd "$ctx/lib" && "$JAVA_HOME/bin/jar" xf ../udsproxy-sidecar.jar META-INF/native \
-               && mv META-INF/native/libnetty_transport_native_epoll_*.so . && rm -rf META-INF)
-             ls "$ctx"/lib/libnetty_transport_native_epoll_*.so >/dev/null ;;
+               && mv META-INF/native/libnetty_transport_native_epoll_*.so META-INF/native/libnetty_transport_native_io_uring*.so . \
+               && rm -rf META-INF)
+             ls "$ctx"/lib/libnetty_transport_native_epoll_*.so "$ctx"/lib/libnetty_transport_native_io_uring*.so >/dev/null
+             # Replaced by the AOT cache's flag after the training run below, when the image's Java makes one.
+             echo "# no AOT cache: filled in by images/build.sh after the training run" >"$ctx/aot.options" ;;
     operator) cp -r operator/target/quarkus-app "$ctx/" ;;
     # Compiled here, for the oldest JDK the example supports: the image needs no compiler.
     example-java) "$JAVA_HOME/bin/javac" --release 21 -Xlint:all -Werror -d "$ctx/classes" examples/java/Example.java ;;
@@ -162,6 +202,7 @@ for c in "${components[@]}"; do
     *) log "building $name FROM scratch ..."; args=() ;;
   esac
   buildah bud --quiet "${args[@]}" -t "$name" -f "images/$c/Containerfile" "$ctx" >/dev/null
+  if [ "$c" = sidecar ]; then aot_train "$name"; fi
   tar="$OUT/udsproxy-$c-$VERSION.tar"
   rm -f "$tar"
   buildah push --quiet "$name" "docker-archive:$tar:$name"
@@ -216,18 +257,21 @@ if wants sidecar; then
     # The image as the Pod runs it: the entrypoint flags, a socket folder, the admin port on loopback.
     # Not through run(): a backgrounded function is a subshell, and kill would end it, not the JVM (seen: a
     # sidecar left running on the check'"'"'s ports). chroot execs java, so $! is the JVM.
-    MALLOC_ARENA_MAX=1 chroot --userspec=65532:65532 "$root" /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options \
-      -jar /opt/udsproxy/udsproxy-sidecar.jar --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
+    # The ENTRYPOINT itself (jvm.options and aot.options), timed from the exec to the first /healthz 200.
+    started_ns=$(date +%s%N)
+    MALLOC_ARENA_MAX=1 chroot --userspec=65532:65532 "$root" "${entrypoint[@]}" \
+      --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
       >/tmp/udsproxy-image-run.log 2>&1 &
     pid=$!
     status=""
-    for i in $(seq 1 100); do
+    for i in $(seq 1 500); do
       if status=$( { exec 3<>/dev/tcp/127.0.0.1/15999 && printf "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >&3 && head -1 <&3; } 2>/dev/null ); then
         break
       fi
       kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
+      sleep 0.02
     done
+    healthz_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
     # The operator'"'"'s classic-mode postStart hook: the image'"'"'s own java runs the jar'"'"'s await subcommand (no shell).
     if [ "${status:-}" != "${status#* 200}" ]; then
       run /opt/java/openjdk/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -XX:-UsePerfData \
@@ -243,11 +287,17 @@ if wants sidecar; then
       *) echo "images: the sidecar in the image did not answer /healthz (${status:-no connection}); its log:" >&2
          cat /tmp/udsproxy-image-run.log >&2; exit 1 ;;
     esac
-    if ! grep -q "(epoll)" /tmp/udsproxy-image-run.log; then
-      echo "images: the sidecar in the image (read-only root) did not use epoll; its log:" >&2
+    if ! grep -qE "\((io_uring|epoll)\)" /tmp/udsproxy-image-run.log; then
+      echo "images: the sidecar in the image (read-only root) used neither io_uring nor epoll; its log:" >&2
       cat /tmp/udsproxy-image-run.log >&2; exit 1
     fi
-    echo "  image: read-only root, epoll from /opt/udsproxy/lib: $(grep -o "listening on [^,]*" /tmp/udsproxy-image-run.log)"
+    echo "  image: read-only root, native transport from /opt/udsproxy/lib: $(grep -o "listening on [^,]*" /tmp/udsproxy-image-run.log)"
+    if grep -q "aot.*error\|AOTCache.*mismatch\|Unable to map shared" /tmp/udsproxy-image-run.log; then
+      echo "images: the image'"'"'s AOT cache was rejected by its java; its log:" >&2
+      cat /tmp/udsproxy-image-run.log >&2; exit 1
+    fi
+    if grep -q "^-XX:AOTCache=" "$root/opt/udsproxy/aot.options"; then aot="with the image'"'"'s AOT cache"; else aot="no AOT cache"; fi
+    echo "  image: start to /healthz 200: ${healthz_ms} ms, ${aot} (the ENTRYPOINT in a chroot, this host'"'"'s CPU)"
   '
 fi
 

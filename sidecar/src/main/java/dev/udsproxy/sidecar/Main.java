@@ -66,10 +66,10 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> running.drain());
         Signal.handle(new Signal("INT"), s -> running.drain());
         running.log().info(Sidecar.LOGGER, "listening on " + config.listen() + " (" + running.transport().name()
-                + ") -> unix:" + config.upstream() + ", " + config.egress().size() + " egress routes, admin "
-                + config.admin() + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()"
-                + (running.transport().epoll() ? "" : "; epoll unavailable: " + running.transport().fallbackReason()),
-                "admin_shutdown", config.adminShutdown().label());
+                + ") -> " + config.upstream() + ", " + config.egress().size() + " egress routes, admin "
+                + config.admin() + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()",
+                "admin_shutdown", config.adminShutdown().label(), "transport", running.transport().name(),
+                "transport_why", running.transport().why());
         running.awaitStopped();
         System.exit(0);
     }

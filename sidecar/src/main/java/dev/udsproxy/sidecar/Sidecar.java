@@ -3,6 +3,7 @@ package dev.udsproxy.sidecar;
 import dev.udsproxy.sidecar.admin.AdminHandler;
 import dev.udsproxy.sidecar.admin.AdminServer;
 import dev.udsproxy.sidecar.admin.ReadinessProbe;
+import dev.udsproxy.sidecar.config.AppUpstream;
 import dev.udsproxy.sidecar.config.EgressRoute;
 import dev.udsproxy.sidecar.config.HostPort;
 import dev.udsproxy.sidecar.config.LogFormat;
@@ -48,7 +49,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Sidecar {
     /** Netty's defaults, stated: per connection and direction at most ~64 KiB wait in our memory. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-    private static final int BACKLOG = 4096;
     static final String LOGGER = "udsproxy.sidecar";
     /**
      * Read buffers of at least 1 KiB: Netty's default may shrink to 64 B, and a read that exactly fills its buffer
@@ -97,9 +97,13 @@ public final class Sidecar {
     }
 
     private void bindAll() throws IOException, InterruptedException {
-        SocketAddress app = transport.unixAddress(config.upstream());
-        UpstreamDialer toApp = new UpstreamDialer(transport.unixClient(),
-                transport.halfClosure(transport.unixClient()), UpstreamTarget.fixed(app),
+        SocketAddress app = switch (config.upstream()) {
+            case AppUpstream.Unix unix -> transport.unixAddress(unix.path());
+            case AppUpstream.Tcp tcp -> resolve(tcp.address());
+        };
+        Class<? extends Channel> appChannel = config.upstream() instanceof AppUpstream.Unix
+                ? transport.unixClient() : transport.tcpClient();
+        UpstreamDialer toApp = new UpstreamDialer(appChannel, transport.halfClosure(appChannel), UpstreamTarget.fixed(app),
                 config.connectTimeout(), WATER_MARK, READ_BUFFERS, Direction.INBOUND, metrics.of(Direction.INBOUND),
                 failureLog);
         inbound = bind(transport.tcpServer(), resolve(config.listen()),
@@ -109,7 +113,7 @@ public final class Sidecar {
         for (EgressRoute route : config.egress()) {
             bindEgress(route);
         }
-        ReadinessProbe probe = new ReadinessProbe(group, transport.unixClient(), app);
+        ReadinessProbe probe = new ReadinessProbe(group, appChannel, app);
         MetricsExposition exposition = new MetricsExposition(metrics, ByteBufAllocator.DEFAULT);
         admin = AdminServer.bind(group, transport.tcpServer(), resolve(config.admin()),
                 new AdminHandler(probe, exposition, draining::get, this::drain, config.adminShutdown(), log));
@@ -142,7 +146,7 @@ public final class Sidecar {
     private Channel bind(Class<? extends ServerChannel> serverClass, SocketAddress address, LinkStarter starter)
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverClass)
-                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_BUFFERS)

@@ -9,11 +9,13 @@ import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;
 import dev.udsproxy.sidecar.testing.Streams;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +28,7 @@ class ForwardingIT {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"epoll", "nio"})
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
     void inboundCarries64MiBUnchanged(String transport) throws Exception {
         assumeTransport(transport);
         Map<Setting, String> raw = RunningSidecar.settings(dir);
@@ -45,7 +47,7 @@ class ForwardingIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"epoll", "nio"})
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
     void egressCarries64MiBUnchanged(String transport) throws Exception {
         assumeTransport(transport);
         try (SocketServer service = SocketServer.tcp(Conversations::echo)) {
@@ -65,7 +67,26 @@ class ForwardingIT {
         }
     }
 
+    @Test
+    void aTcpUpstreamCarries64MiBUnchanged() throws Exception {
+        Map<Setting, String> raw = RunningSidecar.settings(dir);
+        try (SocketServer app = SocketServer.tcp(Conversations::echo)) {
+            raw.put(Setting.UPSTREAM, "tcp:127.0.0.1:" + app.port());
+            try (RunningSidecar sidecar = RunningSidecar.start(dir, raw);
+                 SocketChannel client = sidecar.connect()) {
+                Streams.Checksums sums = Streams.echoRandom(client, SIZE, 1);
+
+                assertThat(sums.receivedBytes()).isEqualTo(SIZE);
+                assertThat(sums.received()).isEqualTo(sums.sent());
+            }
+        }
+    }
+
     static void assumeTransport(String transport) {
+        if (transport.equals("io_uring")) {
+            Assumptions.assumeTrue(IoUring.isAvailable(), () -> "skipped: io_uring is not available here: "
+                    + IoUring.unavailabilityCause());
+        }
         if (transport.equals("epoll")) {
             Assumptions.assumeTrue(Epoll.isAvailable(), () -> "skipped: native epoll is not available here: "
                     + Epoll.unavailabilityCause());

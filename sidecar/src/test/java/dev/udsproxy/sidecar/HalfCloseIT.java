@@ -1,9 +1,11 @@
 package dev.udsproxy.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.udsproxy.sidecar.config.Setting;
 import dev.udsproxy.sidecar.config.SidecarConfig;
+import dev.udsproxy.sidecar.proxy.Transport;
 import dev.udsproxy.sidecar.testing.Conversations;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;
@@ -51,7 +53,15 @@ class HalfCloseIT {
             try (RunningSidecar sidecar = RunningSidecar.start(dir, raw);
                  SocketChannel app = SocketChannel.open(
                          UnixDomainSocketAddress.of(SidecarConfig.egressSocket(dir, "svc")))) {
-                requestThenReadReply(app);
+                Transport transport = sidecar.sidecar.transport();
+                if (transport.halfClosure(transport.unixServer())) {
+                    requestThenReadReply(app);
+                } else {
+                    // The documented limit of the NIO and io_uring transports (Netty 4.2.18 closes a Unix socket
+                    // at EOF): the link ends with the app's FIN, and the answer the service sends after it is lost.
+                    // Asserted, so that a Netty that fixes it shows up here and in sidecar/README.md.
+                    assertThatThrownBy(() -> requestThenReadReply(app)).hasMessageContaining("EOF after 0 of 7 bytes");
+                }
             }
         }
     }

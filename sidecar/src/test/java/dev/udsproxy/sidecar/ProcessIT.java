@@ -97,6 +97,10 @@ class ProcessIT {
         "flag | --egress=redis:6379      | invalid --egress (env UDSPROXY_EGRESS) value \"redis:6379\": expected name=host:port",
         "env  | UDSPROXY_ADMIN_SHUTDOWN=all | invalid --admin-shutdown (env UDSPROXY_ADMIN_SHUTDOWN) value \"all\": expected loopback or off",
         "flag | --log-format=xml         | invalid --log-format (env UDSPROXY_LOG_FORMAT) value \"xml\": expected text or json",
+        "env  | UDSPROXY_TRANSPORT=kqueue | invalid --transport (env UDSPROXY_TRANSPORT) value \"kqueue\": expected auto, io_uring, epoll or nio",
+        "flag | --transport=uring        | invalid --transport (env UDSPROXY_TRANSPORT) value \"uring\": expected auto, io_uring, epoll or nio",
+        "env  | UDSPROXY_BACKLOG=0       | invalid --backlog (env UDSPROXY_BACKLOG) value \"0\": expected a whole number from 1 to 65535",
+        "flag | --backlog=huge           | invalid --backlog (env UDSPROXY_BACKLOG) value \"huge\": expected a whole number from 1 to 65535",
         "flag | --no-such-flag           | Unknown option: '--no-such-flag'",
     })
     void badSettingsExitTwoWithAMessage(String kind, String setting, String message) throws Exception {

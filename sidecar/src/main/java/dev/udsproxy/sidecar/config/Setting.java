@@ -16,7 +16,8 @@ public enum Setting {
     IO_THREADS("--io-threads", "UDSPROXY_IO_THREADS"),
     TRANSPORT("--transport", "UDSPROXY_TRANSPORT"),
     ADMIN_SHUTDOWN("--admin-shutdown", "UDSPROXY_ADMIN_SHUTDOWN"),
-    LOG_FORMAT("--log-format", "UDSPROXY_LOG_FORMAT");
+    LOG_FORMAT("--log-format", "UDSPROXY_LOG_FORMAT"),
+    BACKLOG("--backlog", "UDSPROXY_BACKLOG");
 
     private final String flag;
     private final String env;

@@ -19,9 +19,10 @@ public final class SidecarCommand {
             description = "TCP address for cluster traffic (UDSPROXY_LISTEN). Default: ${DEFAULT-VALUE}")
     String listen;
 
-    @Option(names = "--upstream", paramLabel = "unix:PATH",
+    @Option(names = "--upstream", paramLabel = "unix:PATH|tcp:HOST:PORT",
             defaultValue = "${env:UDSPROXY_UPSTREAM:-unix:/var/run/udsproxy/app.sock}",
-            description = "The app's socket (UDSPROXY_UPSTREAM). Default: ${DEFAULT-VALUE}")
+            description = "The app's socket, or a TCP address for comparison and migration (UDSPROXY_UPSTREAM)."
+                    + " Default: ${DEFAULT-VALUE}")
     String upstream;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "${env:UDSPROXY_ADMIN:-0.0.0.0:15090}",
@@ -74,8 +75,10 @@ public final class SidecarCommand {
             description = "Event loop threads (UDSPROXY_IO_THREADS). Default: ${DEFAULT-VALUE}")
     String ioThreads;
 
-    @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "${env:UDSPROXY_TRANSPORT:-auto}",
-            description = "Socket transport; auto = epoll where available (UDSPROXY_TRANSPORT)."
+    @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
+            defaultValue = "${env:UDSPROXY_TRANSPORT:-auto}",
+            description = "Socket transport; auto = the first of io_uring, epoll, nio that the kernel and seccomp"
+                    + " allow (UDSPROXY_TRANSPORT)."
                     + " Default: ${DEFAULT-VALUE}")
     String transport;
 
@@ -89,6 +92,11 @@ public final class SidecarCommand {
             description = "Log lines on stderr: text, or json = one JSON object per line (UDSPROXY_LOG_FORMAT)."
                     + " Default: ${DEFAULT-VALUE}")
     String logFormat;
+
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "${env:UDSPROXY_BACKLOG:-" + Limits.DEFAULT_BACKLOG + "}",
+            description = "Listen backlog of the TCP listener and the egress sockets; the kernel caps it at"
+                    + " net.core.somaxconn (UDSPROXY_BACKLOG). Default: ${DEFAULT-VALUE}")
+    String backlog;
 
     /** The chosen raw value of every setting. */
     public Map<Setting, String> rawValues() {
@@ -108,6 +116,7 @@ public final class SidecarCommand {
         raw.put(Setting.TRANSPORT, transport);
         raw.put(Setting.ADMIN_SHUTDOWN, adminShutdown);
         raw.put(Setting.LOG_FORMAT, logFormat);
+        raw.put(Setting.BACKLOG, backlog);
         return raw;
     }
 }

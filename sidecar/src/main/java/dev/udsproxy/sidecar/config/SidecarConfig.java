@@ -8,7 +8,7 @@ import java.util.Map;
 /** The whole configuration of one sidecar process, validated; built once at start from flags and env. */
 public record SidecarConfig(
         HostPort listen,
-        Path upstream,
+        AppUpstream upstream,
         HostPort admin,
         List<EgressRoute> egress,
         Path socketDir,
@@ -21,9 +21,10 @@ public record SidecarConfig(
         int ioThreads,
         TransportKind transport,
         AdminShutdown adminShutdown,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        int backlog) {
 
-    public static final String UNIX_PREFIX = "unix:";
+    public static final String UNIX_PREFIX = AppUpstream.UNIX_PREFIX;
 
     /**
      * Validates raw values (flag, else env, else default, already chosen by the caller).
@@ -39,7 +40,7 @@ public record SidecarConfig(
         }
         return new SidecarConfig(
                 HostPort.parse(Setting.LISTEN, raw.get(Setting.LISTEN)),
-                parseUpstream(raw.get(Setting.UPSTREAM)),
+                AppUpstream.parse(raw.get(Setting.UPSTREAM)),
                 HostPort.parse(Setting.ADMIN, raw.get(Setting.ADMIN)),
                 List.copyOf(egress),
                 socketDir,
@@ -52,7 +53,8 @@ public record SidecarConfig(
                 Limits.parseInt(Setting.IO_THREADS, raw.get(Setting.IO_THREADS), 1, 64),
                 TransportKind.parse(raw.get(Setting.TRANSPORT)),
                 AdminShutdown.parse(raw.get(Setting.ADMIN_SHUTDOWN)),
-                LogFormat.parse(raw.get(Setting.LOG_FORMAT)));
+                LogFormat.parse(raw.get(Setting.LOG_FORMAT)),
+                Limits.parseInt(Setting.BACKLOG, raw.get(Setting.BACKLOG), 1, Limits.MAX_BACKLOG));
     }
 
     /** Where the app connects for one egress route. */
@@ -62,21 +64,6 @@ public record SidecarConfig(
 
     public Path egressSocket(EgressRoute route) {
         return egressSocket(socketDir, route.name());
-    }
-
-    private static Path parseUpstream(String value) {
-        String allowed = "expected unix:/absolute/path/to/app.sock (at most "
-                + Limits.MAX_SOCKET_PATH_BYTES + " bytes)";
-        String v = value.trim();
-        if (!v.startsWith(UNIX_PREFIX) || !v.startsWith("/", UNIX_PREFIX.length())) {
-            throw new ConfigException(Setting.UPSTREAM, value, allowed);
-        }
-        String path = v.substring(UNIX_PREFIX.length());
-        if (path.endsWith("/")) {
-            throw new ConfigException(Setting.UPSTREAM, value, allowed);
-        }
-        Limits.checkSocketPath(Setting.UPSTREAM, value, path);
-        return Path.of(path);
     }
 
     private static Path parseSocketDir(String value) {

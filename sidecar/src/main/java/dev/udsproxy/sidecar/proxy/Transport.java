@@ -16,51 +16,89 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 
-/** The channel classes and event loops of one transport: native epoll, or the JDK's NIO (domain sockets since 16). */
+/**
+ * The channel classes and event loops of one transport: io_uring, native epoll, or the JDK's NIO (domain sockets
+ * since 16), with the reason it was chosen (for the start-up line).
+ */
 public record Transport(
-        String name,
+        TransportKind kind,
+        String why,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> tcpServer,
         Class<? extends Channel> tcpClient,
         Class<? extends ServerChannel> unixServer,
-        Class<? extends Channel> unixClient,
-        boolean epoll) {
+        Class<? extends Channel> unixClient) {
 
-    public static Transport select(TransportKind kind) {
-        boolean useEpoll = switch (kind) {
-            case NIO -> false;
-            case AUTO -> Epoll.isAvailable();
+    /** @throws UnsatisfiedLinkError (Netty's) when the transport asked for by name is not available here */
+    public static Transport select(TransportKind asked) {
+        return switch (asked) {
+            case IO_URING -> {
+                IoUring.ensureAvailability();
+                yield ioUring("asked for");
+            }
             case EPOLL -> {
                 Epoll.ensureAvailability();
-                yield true;
+                yield epoll("asked for");
+            }
+            case NIO -> nio("asked for");
+            case AUTO -> {
+                if (IoUring.isAvailable()) {
+                    yield ioUring("auto: the kernel and the seccomp profile allow io_uring");
+                }
+                String noUring = "io_uring unavailable: " + IoUring.unavailabilityCause();
+                if (Epoll.isAvailable()) {
+                    yield epoll("auto: " + noUring);
+                }
+                yield nio("auto: " + noUring + "; epoll unavailable: " + Epoll.unavailabilityCause());
             }
         };
-        if (useEpoll) {
-            return new Transport("epoll", new EpollRegistrationGuard(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class, true);
-        }
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
-                NioServerDomainSocketChannel.class, NioDomainSocketChannel.class, false);
     }
 
-    /** Why NIO was chosen under AUTO, for the start-up line; null when epoll is in use. */
-    public String fallbackReason() {
-        return epoll ? null : String.valueOf(Epoll.unavailabilityCause());
+    private static Transport ioUring(String why) {
+        return new Transport(TransportKind.IO_URING, why, IoUringIoHandler.newFactory(),
+                IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringServerDomainSocketChannel.class,
+                IoUringDomainSocketChannel.class);
+    }
+
+    private static Transport epoll(String why) {
+        return new Transport(TransportKind.EPOLL, why, new EpollRegistrationGuard(), EpollServerSocketChannel.class,
+                EpollSocketChannel.class, EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class);
+    }
+
+    private static Transport nio(String why) {
+        return new Transport(TransportKind.NIO, why, NioIoHandler.newFactory(), NioServerSocketChannel.class,
+                NioSocketChannel.class, NioServerDomainSocketChannel.class, NioDomainSocketChannel.class);
+    }
+
+    public String name() {
+        return kind.label();
+    }
+
+    private boolean nativeTransport() {
+        return kind != TransportKind.NIO;
     }
 
     /**
-     * Whether channels of this kind keep reading-closed connections open for writing. Netty 4.2's NIO domain
-     * sockets do not (AbstractNioByteChannel honours half-closure only for TCP), so with the NIO fallback an EOF
-     * from a socket-file peer ends the whole link, after what is queued is written.
+     * Whether channels of this kind keep reading-closed connections open for writing. Only epoll does for Unix
+     * sockets: Netty 4.2's NIO honours half-closure only for TCP (AbstractNioByteChannel), and its io_uring
+     * transport only for configs that are SocketChannelConfig, which the domain socket's is not
+     * (AbstractIoUringChannel.isAllowHalfClosure). So on NIO and io_uring an EOF from a socket-file peer ends the
+     * whole link, after what is queued is written. TCP channels half-close on every transport.
      */
     public boolean halfClosure(Class<?> channelClass) {
-        return epoll || !(channelClass == unixServer || channelClass == unixClient);
+        return kind == TransportKind.EPOLL || !(channelClass == unixServer || channelClass == unixClient);
     }
 
     public EventLoopGroup newEventLoopGroup(int threads) {
@@ -68,6 +106,6 @@ public record Transport(
     }
 
     public SocketAddress unixAddress(Path path) {
-        return epoll ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
+        return nativeTransport() ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
     }
 }

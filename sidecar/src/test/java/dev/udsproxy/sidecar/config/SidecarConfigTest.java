@@ -29,6 +29,7 @@ class SidecarConfigTest {
         raw.put(Setting.TRANSPORT, "auto");
         raw.put(Setting.ADMIN_SHUTDOWN, "loopback");
         raw.put(Setting.LOG_FORMAT, "text");
+        raw.put(Setting.BACKLOG, "4096");
         return raw;
     }
 
@@ -42,7 +43,7 @@ class SidecarConfigTest {
         SidecarConfig c = SidecarConfig.parse(raw);
 
         assertThat(c.listen()).isEqualTo(new HostPort("0.0.0.0", 8080));
-        assertThat(c.upstream()).isEqualTo(Path.of("/var/run/udsproxy/app.sock"));
+        assertThat(c.upstream()).isEqualTo(new AppUpstream.Unix(Path.of("/var/run/udsproxy/app.sock")));
         assertThat(c.egress()).containsExactly(
                 new EgressRoute("redis", new HostPort("redis.default.svc", 6379)),
                 new EgressRoute("api", new HostPort("fd00::1", 443)));
@@ -52,6 +53,23 @@ class SidecarConfigTest {
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(c.adminShutdown()).isEqualTo(AdminShutdown.LOOPBACK);
         assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(c.backlog()).isEqualTo(4096);
+        assertThat(c.transport()).isEqualTo(TransportKind.AUTO);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, AUTO", "io_uring, IO_URING", "IO_URING, IO_URING", "epoll, EPOLL", "nio, NIO"})
+    void everyTransportHasItsName(String value, TransportKind kind) {
+        Map<Setting, String> raw = defaults();
+        raw.put(Setting.TRANSPORT, value);
+        assertThat(SidecarConfig.parse(raw).transport()).isEqualTo(kind);
+    }
+
+    @Test
+    void aTcpUpstreamIsAHostAndPort() {
+        Map<Setting, String> raw = defaults();
+        raw.put(Setting.UPSTREAM, "tcp:127.0.0.1:8080");
+        assertThat(SidecarConfig.parse(raw).upstream()).isEqualTo(new AppUpstream.Tcp(new HostPort("127.0.0.1", 8080)));
     }
 
     @Test
@@ -90,7 +108,11 @@ class SidecarConfigTest {
         "DRAIN_TIMEOUT   | 1234567890s             | unit ms, s, m or h",
         "MAX_CONNECTIONS | 0                       | from 1 to 1000000",
         "IO_THREADS      | many                    | from 1 to 64",
-        "TRANSPORT       | kqueue                  | auto, epoll or nio",
+        "TRANSPORT       | kqueue                  | auto, io_uring, epoll or nio",
+        "TRANSPORT       | uring                   | auto, io_uring, epoll or nio",
+        "UPSTREAM        | tcp:localhost           | or tcp:HOST:PORT",
+        "BACKLOG         | 0                       | from 1 to 65535",
+        "BACKLOG         | lots                    | from 1 to 65535",
         "ADMIN_SHUTDOWN  | anyone                  | expected loopback or off",
         "LOG_FORMAT      | logfmt                  | expected text or json",
     })

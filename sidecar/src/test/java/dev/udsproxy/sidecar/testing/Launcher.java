@@ -19,6 +19,7 @@ public final class Launcher {
         pb.environment().keySet().removeIf(k -> k.startsWith("UDSPROXY_"));
         pb.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
         pb.environment().put("UDSPROXY_JAR", System.getProperty("udsproxy.jar", "target/udsproxy-sidecar.jar"));
+        pb.environment().put("UDSPROXY_TRANSPORT", RunningSidecar.itTransport());
         pb.environment().putAll(env);
         return pb;
     }

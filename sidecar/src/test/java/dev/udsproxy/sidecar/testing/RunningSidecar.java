@@ -1,6 +1,7 @@
 package dev.udsproxy.sidecar.testing;
 
 import dev.udsproxy.sidecar.Sidecar;
+import dev.udsproxy.sidecar.config.AppUpstream;
 import dev.udsproxy.sidecar.config.Setting;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import java.io.IOException;
@@ -46,15 +47,24 @@ public final class RunningSidecar implements AutoCloseable {
         raw.put(Setting.DRAIN_TIMEOUT, "1s");
         raw.put(Setting.MAX_CONNECTIONS, "10000");
         raw.put(Setting.IO_THREADS, "1");
-        raw.put(Setting.TRANSPORT, "auto");
+        raw.put(Setting.TRANSPORT, itTransport());
         raw.put(Setting.ADMIN_SHUTDOWN, "loopback");
         raw.put(Setting.LOG_FORMAT, "text");
+        raw.put(Setting.BACKLOG, "4096");
         return raw;
+    }
+
+    /**
+     * The transport this run of the real-socket tier is for: the pom runs the ITs once per transport
+     * (udsproxy.it.transport = auto, epoll, nio, io_uring), so every behaviour is checked on each.
+     */
+    public static String itTransport() {
+        return System.getProperty("udsproxy.it.transport", "auto");
     }
 
     public static RunningSidecar start(Path socketDir, Map<Setting, String> raw) throws Exception {
         SidecarConfig config = SidecarConfig.parse(raw);
-        return new RunningSidecar(Sidecar.start(config), socketDir, config.upstream());
+        return new RunningSidecar(Sidecar.start(config), socketDir, config.upstream() instanceof AppUpstream.Unix u ? u.path() : null);
     }
 
     public static int freePort() throws IOException {
