@@ -67,6 +67,17 @@ public class SidecarProfileSpec {
     @JsonPropertyDescription("Log format of the sidecar: text (default) or json (one JSON object a line).")
     public LogFormat logFormat;
 
+    @JsonPropertyDescription("Socket transport of the sidecar (UDSPROXY_TRANSPORT): auto (the sidecar's default: io_uring"
+            + " where the kernel and the Pod's seccomp profile allow it, else epoll), io_uring, epoll or nio. Unset:"
+            + " the sidecar's default.")
+    public SidecarTransport transport;
+
+    @JsonPropertyDescription("Listen backlog of the sidecar's TCP port (UDSPROXY_BACKLOG); the kernel caps it at the"
+            + " Pod's net.core.somaxconn. Unset: the sidecar's default.")
+    @Min(1)
+    @Max(65535)
+    public Integer backlog;
+
     @JsonPropertyDescription("Secrets for pulling the sidecar image, added to the injected Pod's imagePullSecrets"
             + " (each name once). Each Secret must exist in the namespace of every Pod that uses this profile.")
     public java.util.List<LocalObjectReference> imagePullSecrets;

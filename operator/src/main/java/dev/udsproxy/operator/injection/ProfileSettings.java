@@ -1,6 +1,7 @@
 package dev.udsproxy.operator.injection;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import dev.udsproxy.operator.customresource.LogFormat;
 import dev.udsproxy.operator.customresource.NativeSidecarMode;
 import dev.udsproxy.operator.customresource.ProxyProtocol;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import dev.udsproxy.operator.customresource.SidecarTransport;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -49,7 +51,11 @@ public record ProfileSettings(
         AdminShutdown adminShutdown,
         LogFormat logFormat,
         List<String> imagePullSecrets,
-        CatchUpPolicy catchUpPolicy) {
+        CatchUpPolicy catchUpPolicy,
+        // Unset leaves the sidecar's own default in charge; left out of the hash when unset, so profiles written
+        // before these fields existed keep their hash (no roll on upgrade).
+        @JsonInclude(JsonInclude.Include.NON_NULL) SidecarTransport transport,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer backlog) {
 
     /**
      * The app's preStop sleep. kube-proxy on kind dropped a terminating endpoint after ~0.5 s and 3 s lost no request
@@ -95,7 +101,9 @@ public record ProfileSettings(
                 s.adminShutdown == null ? AdminShutdown.LOOPBACK : s.adminShutdown,
                 s.logFormat == null ? LogFormat.TEXT : s.logFormat,
                 pullSecretNames(s.imagePullSecrets),
-                Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT));
+                Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT),
+                s.transport,
+                s.backlog);
     }
 
     /** The names, each once, in the profile's order; entries without a name are no reference (the CRD allows them). */
@@ -137,7 +145,7 @@ public record ProfileSettings(
                     connectTimeout, idleTimeout, drainTimeout, shutdownGrace, appPreStopSleepSeconds, proxyProtocol,
                     nativeSidecar,
                     classicPostStartCommand, socketVolumeSize, socketGroup, runAsUser, adminShutdown, logFormat,
-                    imagePullSecrets, CatchUpPolicy.REPORT);
+                    imagePullSecrets, CatchUpPolicy.REPORT, transport, backlog);
             byte[] json = CANONICAL.writeValueAsBytes(copy);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 6);

@@ -71,7 +71,13 @@ final class SidecarContainerFactory {
             env.add(new EnvVar("UDSPROXY_EGRESS",
                     request.egress().stream().map(EgressRoute::spec).collect(Collectors.joining(",")), null));
         }
-        // Unset timeouts leave the sidecar's own defaults in charge.
+        // Unset timeouts, transport and backlog leave the sidecar's own defaults in charge.
+        if (profile.transport() != null) {
+            env.add(new EnvVar("UDSPROXY_TRANSPORT", profile.transport().wireName(), null));
+        }
+        if (profile.backlog() != null) {
+            env.add(new EnvVar("UDSPROXY_BACKLOG", String.valueOf(profile.backlog()), null));
+        }
         addIfSet(env, "UDSPROXY_CONNECT_TIMEOUT", profile.connectTimeout());
         addIfSet(env, "UDSPROXY_IDLE_TIMEOUT", profile.idleTimeout());
         addIfSet(env, "UDSPROXY_SHUTDOWN_GRACE", profile.shutdownGrace());
