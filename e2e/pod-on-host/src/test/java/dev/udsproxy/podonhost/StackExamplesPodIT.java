@@ -124,6 +124,8 @@ class StackExamplesPodIT {
             KubeletProbe.Result ready = pod.probe(SIDECAR, Container::getReadinessProbe);
             assertThat(ready.status()).as("readiness with the app listening on a 0755 socket of another user: %s\n%s",
                     ready, pod.logs()).isEqualTo(503);
+            // connect(2) needs write permission on the socket: EACCES, which the sidecar names.
+            assertThat(ready.detail()).contains("does not accept connections").contains("Permission denied");
             Thread.sleep(300);
         }
     }
