@@ -6,17 +6,22 @@ import static org.awaitility.Awaitility.await;
 import dev.udsproxy.controlplane.TestNamespaces;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Who the sidecar runs as, through the real API server: the app's user where the Pod names it (Pod Security
@@ -72,6 +77,37 @@ class SidecarUserAdmissionIT {
         Pod stored = client().getKubernetesSerialization().unmarshal(created.body(), Pod.class);
         assertThat(TestPods.sidecar(stored)).hasValueSatisfying(sidecar ->
                 assertThat(sidecar.getSecurityContext().getRunAsUser()).isEqualTo(65532L));
+    }
+
+    /**
+     * Each example's Pod as its Deployment makes it: valid for the API server, restricted with the sidecar, and the
+     * sidecar as the app's user (1000, from the app container or the Pod) with nothing to warn about.
+     */
+    @ParameterizedTest(name = "examples/{0}")
+    @ValueSource(strings = {"express", "go", "fastapi", "nginx", "java", "node"})
+    void theExamplesPodsAreAdmittedRestrictedWithTheSidecarAsTheirAppsUser(String example) throws Exception {
+        String ns = restrictedNamespace("example-" + example);
+        Path manifest = Path.of(System.getProperty("basedir", "."), "..", "examples", example, "deployment.yaml");
+        Deployment deployment = null;
+        for (String document : Files.readString(manifest).split("(?m)^---\\s*$")) {
+            if (document.contains("kind: Deployment")) {
+                deployment = client().getKubernetesSerialization().unmarshal(document, Deployment.class);
+            }
+        }
+        assertThat(deployment).as("a Deployment in %s", manifest).isNotNull();
+        // What the ReplicaSet controller creates from the template.
+        Pod pod = new PodBuilder().withNewMetadata().withName(deployment.getMetadata().getName() + "-1")
+                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .withAnnotations(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).endMetadata()
+                .withSpec(deployment.getSpec().getTemplate().getSpec()).build();
+
+        HttpResponse<String> created = create(ns, pod);
+
+        assertThat(created.code()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers("Warning")).as("warnings returned to the client").isEmpty();
+        Pod stored = client().getKubernetesSerialization().unmarshal(created.body(), Pod.class);
+        assertThat(TestPods.sidecar(stored)).hasValueSatisfying(sidecar ->
+                assertThat(sidecar.getSecurityContext().getRunAsUser()).isEqualTo(1000L));
     }
 
     /** Pod Security enforces "restricted" here: the sidecar as the app's user must pass it. */
