@@ -112,7 +112,15 @@ enum StackBuild {
                 case NGINX -> throw new IllegalStateException("nginx has no registry step");
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            Files.move(staging, cached, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(staging, cached, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.isDirectory(cached)) {
+                    throw e;
+                }
+                // Another test run finished the same build first: keep its copy.
+                run(CACHE, Map.of(), "rm", "-rf", staging.toString());
+            }
             return new Built(cached, millis);
         } catch (IOException | RuntimeException e) {
             run(CACHE, Map.of(), "rm", "-rf", staging.toString());
