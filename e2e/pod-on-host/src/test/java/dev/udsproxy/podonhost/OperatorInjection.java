@@ -5,6 +5,7 @@ import dev.udsproxy.operator.injection.ClusterFeatures;
 import dev.udsproxy.operator.injection.InjectionDecision;
 import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionRequest;
+import dev.udsproxy.operator.injection.Mutation;
 import dev.udsproxy.operator.injection.PodMutator;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,6 +27,11 @@ final class OperatorInjection {
      * without native sidecars is taken as Kubernetes 1.28 (no preStop sleep action either), one with them as 1.34.
      */
     static Pod inject(Pod pod, ProfileSettings profile, boolean clusterSupportsNativeSidecars) {
+        return mutation(pod, profile, clusterSupportsNativeSidecars).pod();
+    }
+
+    /** {@link #inject} with the admission warnings the webhook would return. */
+    static Mutation mutation(Pod pod, ProfileSettings profile, boolean clusterSupportsNativeSidecars) {
         InjectionDecision decision = new InjectionPolicy(OPERATOR_NAMESPACE)
                 .decide(pod, pod.getMetadata().getNamespace(), Map.of());
         if (!decision.inject()) {
@@ -35,7 +41,7 @@ final class OperatorInjection {
                 Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of()));
         ClusterFeatures cluster = clusterSupportsNativeSidecars ? ClusterFeatures.of("1", "34")
                 : ClusterFeatures.of("1", "28");
-        return PodMutator.mutate(pod, request, profile, cluster).pod();
+        return PodMutator.mutate(pod, request, profile, cluster);
     }
 
     /** What the webhook uses when the cluster has no SidecarProfile at all. */

@@ -7,6 +7,8 @@ import static dev.udsproxy.podonhost.PodChecks.awaitProbe;
 import static dev.udsproxy.podonhost.PodChecks.httpGet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.udsproxy.operator.customresource.SidecarProfileSpec;
+import dev.udsproxy.operator.injection.ProfileSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
@@ -24,14 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The injected securityContext honoured on the host, and the security story of design.md with it:
- * the app and the sidecar run as different users (the example's runAsUser, the profile's), with
- * no new privileges and read-only root file systems; they share only the Pod's fsGroup, and still
- * reach each other's 0660 sockets in both directions; a user outside that group cannot.
+ * The injected securityContext honoured on the host, and the security story of design.md with it,
+ * for a profile that fixes the sidecar's user (SidecarProfile runAsUser; by default the sidecar runs as
+ * the app's user instead, StackExamplesPodIT): the app and the sidecar run as different users (the
+ * example's runAsUser, the profile's), with no new privileges and read-only root file systems; they
+ * share only the Pod's fsGroup, and still reach each other's 0660 sockets in both directions; a user
+ * outside that group cannot.
  */
 class SecurityContextIT {
     /** Neither the app's user, nor the sidecar's, nor in the fsGroup: any other process of the node or Pod. */
     private static final String STRANGER = "4242";
+    private static final long SIDECAR_USER = 65532;
 
     @TempDir
     Path root;
@@ -54,11 +59,14 @@ class SecurityContextIT {
         store = new HttpUpstream("store");
         ExampleApp example = ExampleApp.load(REPO, "java");
         example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "store=127.0.0.1:" + store.port());
-        Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.builtInProfile(), true);
+        SidecarProfileSpec separateUser = new SidecarProfileSpec();
+        separateUser.runAsUser = SIDECAR_USER;
+        Pod injected = OperatorInjection.inject(example.pod(), ProfileSettings.from("separate-user", separateUser), true);
         long appUser = injected.getSpec().getSecurityContext().getRunAsUser();
         long sidecarUser = injected.getSpec().getInitContainers().get(0).getSecurityContext().getRunAsUser();
         long fsGroup = injected.getSpec().getSecurityContext().getFsGroup();
-        assertThat(sidecarUser).as("the sidecar runs as its own user").isNotEqualTo(appUser);
+        assertThat(sidecarUser).as("the sidecar runs as the profile's user").isEqualTo(SIDECAR_USER)
+                .isNotEqualTo(appUser);
         pod = HostPod.create(injected, root, example.configMapFiles(), HostImages.of(REPO, root.resolve("image")),
                 true);
 

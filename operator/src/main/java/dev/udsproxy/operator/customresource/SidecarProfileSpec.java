@@ -55,7 +55,9 @@ public class SidecarProfileSpec {
     @Max(2147483647)
     public Long socketGroup;
 
-    @JsonPropertyDescription("User id of the sidecar process.")
+    @JsonPropertyDescription("User id of the sidecar process. Unset (the default): the app container's user (its"
+            + " runAsUser, else the Pod's), so that the sidecar owns the app's socket whatever its mode; 65532 where"
+            + " the spec names no user or root. Set, the sidecar reaches the socket through the fsGroup only (mode 0660).")
     @Min(1)
     @Max(2147483647)
     public Long runAsUser;

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Adds the sidecar to a Pod, pure: a copy in, a copy out. The socket folder, the sidecar,
- * the app's mount and env, the port moved from the app to the sidecar, the shared group
- * and the status annotation that makes a second call a no-op.
+ * the app's mount and env, the port moved from the app to the sidecar, the sidecar's user (the app's, see
+ * {@link SidecarUser}), the shared group and the status annotation that makes a second call a no-op.
  */
 public final class PodMutator {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -57,7 +57,10 @@ public final class PodMutator {
 
         String proxyProtocol = Optional.ofNullable(request.proxyProtocol()).orElse(profile.proxyProtocol()).wireName();
         boolean nativeSidecar = profile.nativeSidecarOn(cluster.nativeSidecars());
-        Container sidecar = SidecarContainerFactory.build(profile, request, inbound, proxyProtocol, nativeSidecar);
+        SidecarUser user = SidecarUser.decide(pod, app, profile);
+        user.warning().ifPresent(warnings::add);
+        Container sidecar = SidecarContainerFactory.build(profile, request, inbound, proxyProtocol, nativeSidecar,
+                user);
         if (nativeSidecar) {
             pod.getSpec().getInitContainers().add(0, sidecar);
         } else {

@@ -47,7 +47,7 @@ public record ProfileSettings(
         List<String> classicPostStartCommand,
         String socketVolumeSize,
         long socketGroup,
-        long runAsUser,
+        Long runAsUser,
         AdminShutdown adminShutdown,
         LogFormat logFormat,
         List<String> imagePullSecrets,
@@ -97,7 +97,8 @@ public record ProfileSettings(
                         ? awaitHealthz(admin) : List.copyOf(s.classicPostStartCommand),
                 s.socketVolumeSize == null ? "1Mi" : s.socketVolumeSize,
                 s.socketGroup == null ? 65532L : s.socketGroup,
-                s.runAsUser == null ? 65532L : s.runAsUser,
+                // Null: the sidecar follows the app's user (SidecarUser).
+                s.runAsUser,
                 s.adminShutdown == null ? AdminShutdown.LOOPBACK : s.adminShutdown,
                 s.logFormat == null ? LogFormat.TEXT : s.logFormat,
                 pullSecretNames(s.imagePullSecrets),

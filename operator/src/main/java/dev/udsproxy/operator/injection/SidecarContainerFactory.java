@@ -21,7 +21,7 @@ final class SidecarContainerFactory {
     }
 
     static Container build(ProfileSettings profile, InjectionRequest request, ContainerPort inbound,
-            String proxyProtocol, boolean nativeSidecar) {
+            String proxyProtocol, boolean nativeSidecar, SidecarUser user) {
         ContainerBuilder c = new ContainerBuilder()
                 .withName(Annotations.SIDECAR_CONTAINER)
                 .withImage(profile.image())
@@ -29,7 +29,7 @@ final class SidecarContainerFactory {
                 .withEnv(env(profile, request, inbound.getContainerPort(), proxyProtocol))
                 .withPorts(inbound, new ContainerPort(profile.adminPort(), null, null, ADMIN_PORT_NAME, "TCP"))
                 .withResources(profile.resources())
-                .withSecurityContext(restricted(profile))
+                .withSecurityContext(restricted(user))
                 .addNewVolumeMount()
                     .withName(Annotations.SOCKET_VOLUME)
                     .withMountPath(Annotations.SOCKET_DIR)
@@ -101,10 +101,11 @@ final class SidecarContainerFactory {
     }
 
     /** Passes Pod Security "restricted" on its own, whatever the Pod sets. */
-    private static SecurityContext restricted(ProfileSettings profile) {
+    private static SecurityContext restricted(SidecarUser user) {
         return new SecurityContextBuilder()
                 .withRunAsNonRoot(true)
-                .withRunAsUser(profile.runAsUser())
+                .withRunAsUser(user.uid())
+                .withRunAsGroup(user.gid())
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()

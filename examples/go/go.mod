@@ -1,0 +1,3 @@
+module dev.udsproxy/examples/go
+
+go 1.22
