@@ -80,6 +80,14 @@ public class SidecarProfileSpec {
     @Max(65535)
     public Integer backlog;
 
+    @JsonPropertyDescription("A seccomp profile on the node for the sidecar container (type Localhost, the path"
+            + " relative to the kubelet's seccomp folder, e.g. profiles/udsproxy-io-uring.json): one that also allows"
+            + " io_uring_setup, io_uring_enter and io_uring_register lets transport auto use io_uring. Unset:"
+            + " RuntimeDefault. Both pass Pod Security restricted.")
+    // Relative, and no segment starts with a dot (so no "..": the kubelet resolves it under its seccomp folder).
+    @Pattern(regexp = "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+    public String seccompLocalhostProfile;
+
     @JsonPropertyDescription("Secrets for pulling the sidecar image, added to the injected Pod's imagePullSecrets"
             + " (each name once). Each Secret must exist in the namespace of every Pod that uses this profile.")
     public java.util.List<LocalObjectReference> imagePullSecrets;

@@ -55,7 +55,8 @@ public record ProfileSettings(
         // Unset leaves the sidecar's own default in charge; left out of the hash when unset, so profiles written
         // before these fields existed keep their hash (no roll on upgrade).
         @JsonInclude(JsonInclude.Include.NON_NULL) SidecarTransport transport,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer backlog) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer backlog,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String seccompLocalhostProfile) {
 
     /**
      * The app's preStop sleep. kube-proxy on kind dropped a terminating endpoint after ~0.5 s and 3 s lost no request
@@ -104,7 +105,8 @@ public record ProfileSettings(
                 pullSecretNames(s.imagePullSecrets),
                 Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT),
                 s.transport,
-                s.backlog);
+                s.backlog,
+                s.seccompLocalhostProfile);
     }
 
     /** The names, each once, in the profile's order; entries without a name are no reference (the CRD allows them). */
@@ -146,7 +148,8 @@ public record ProfileSettings(
                     connectTimeout, idleTimeout, drainTimeout, shutdownGrace, appPreStopSleepSeconds, proxyProtocol,
                     nativeSidecar,
                     classicPostStartCommand, socketVolumeSize, socketGroup, runAsUser, adminShutdown, logFormat,
-                    imagePullSecrets, CatchUpPolicy.REPORT, transport, backlog);
+                    imagePullSecrets, CatchUpPolicy.REPORT, transport, backlog,
+                    seccompLocalhostProfile);
             byte[] json = CANONICAL.writeValueAsBytes(copy);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 6);

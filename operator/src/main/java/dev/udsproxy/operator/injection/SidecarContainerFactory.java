@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class SidecarContainerFactory {
                 .withEnv(env(profile, request, inbound.getContainerPort(), proxyProtocol))
                 .withPorts(inbound, new ContainerPort(profile.adminPort(), null, null, ADMIN_PORT_NAME, "TCP"))
                 .withResources(profile.resources())
-                .withSecurityContext(restricted(user))
+                .withSecurityContext(restricted(user, profile.seccompLocalhostProfile()))
                 .addNewVolumeMount()
                     .withName(Annotations.SOCKET_VOLUME)
                     .withMountPath(Annotations.SOCKET_DIR)
@@ -100,8 +101,11 @@ final class SidecarContainerFactory {
                 .build();
     }
 
-    /** Passes Pod Security "restricted" on its own, whatever the Pod sets. */
-    private static SecurityContext restricted(SidecarUser user) {
+    /**
+     * Passes Pod Security "restricted" on its own, whatever the Pod sets. The seccomp profile is the runtime's
+     * default, or the profile's Localhost one (restricted allows both), e.g. one that also allows io_uring.
+     */
+    private static SecurityContext restricted(SidecarUser user, String seccompLocalhostProfile) {
         return new SecurityContextBuilder()
                 .withRunAsNonRoot(true)
                 .withRunAsUser(user.uid())
@@ -109,7 +113,9 @@ final class SidecarContainerFactory {
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withSeccompProfile(seccompLocalhostProfile == null
+                        ? new SeccompProfile(null, "RuntimeDefault")
+                        : new SeccompProfile(seccompLocalhostProfile, "Localhost"))
                 .build();
     }
 }
