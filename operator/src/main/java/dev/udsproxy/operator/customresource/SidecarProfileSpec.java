@@ -85,7 +85,7 @@ public class SidecarProfileSpec {
             + " io_uring_setup, io_uring_enter and io_uring_register lets transport auto use io_uring. Unset:"
             + " RuntimeDefault. Both pass Pod Security restricted.")
     // Relative, and no segment starts with a dot (so no "..": the kubelet resolves it under its seccomp folder).
-    @Pattern(regexp = "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+    @Pattern("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
     public String seccompLocalhostProfile;
 
     @JsonPropertyDescription("Secrets for pulling the sidecar image, added to the injected Pod's imagePullSecrets"
