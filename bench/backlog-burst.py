@@ -3,7 +3,8 @@
 
 Opens N non-blocking TCP connections in one go (all SYNs sent before any accept), then waits until each one
 is established and has carried one echo round trip. Prints, per run:
-  - established within 0.9 s (before Linux's first SYN retransmission at 1 s) / later / failed;
+  - established within 0.9 s of its connect() (before Linux's first SYN retransmission at 1 s) / later /
+    failed;
   - the kernel's own counters for the burst (nstat deltas, noise-free): ListenOverflows (accept queue full),
     ListenDrops, and TCPReqQFullDrop / TCPReqQFullDoCookies (SYN queue full, SYN cookies sent).
 A connection the accept queue had no room for is not refused on Linux: its handshake is dropped and retried
@@ -45,9 +46,11 @@ def main():
     sel = selectors.DefaultSelector()
     started = time.monotonic()
     socks = []
+    began = {}
     for _ in range(a.conns):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
+        began[s] = time.monotonic()
         s.connect_ex(("127.0.0.1", a.port))  # EINPROGRESS: the SYN is on its way
         socks.append(s)
         sel.register(s, selectors.EVENT_WRITE, "connect")
@@ -81,7 +84,8 @@ def main():
                     continue
                 received[s] += len(chunk)
                 if received[s] >= len(payload):
-                    if time.monotonic() - started <= 0.9:
+                    # Each connection from its own connect(): creating 5,000 sockets takes a while itself.
+                    if time.monotonic() - began[s] <= 0.9:
                         fast += 1
                     else:
                         slow += 1

@@ -53,5 +53,6 @@ for b in $backlogs; do
     sleep 1
   done
   kill "$sidecar"; wait "$sidecar" 2>/dev/null || true
+  grep -i "warn\|error" "$work/sidecar.log" | sed "s/^/  sidecar log: /" | head -5 || true
   port=$((port + 2))
 done
