@@ -3,6 +3,7 @@ package dev.udsproxy.cli.inject;
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.ClusterFeatures;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,14 +82,15 @@ public final class InjectCommand implements Callable<Integer> {
         var serialization = new KubernetesSerialization();
         List<SidecarProfile> read = new ArrayList<>();
         for (Path file : profiles) {
-            Object object;
+            SidecarProfile profile;
             try {
-                object = serialization.unmarshal(read(file));
+                profile = serialization.unmarshal(read(file), SidecarProfile.class);
             } catch (RuntimeException e) {
-                throw new InputException("--profile " + file + ": not valid YAML: " + e.getMessage());
+                throw new InputException("--profile " + file + ": not a readable SidecarProfile: " + e.getMessage());
             }
-            if (!(object instanceof SidecarProfile profile) || profile.getMetadata() == null
-                    || profile.getMetadata().getName() == null) {
+            if (profile == null || !"SidecarProfile".equals(profile.getKind())
+                    || !HasMetadata.getApiVersion(SidecarProfile.class).equals(profile.getApiVersion())
+                    || profile.getMetadata() == null || profile.getMetadata().getName() == null) {
                 throw new InputException("--profile " + file + ": allowed is one SidecarProfile"
                         + " (apiVersion udsproxy.dev/v1alpha1, kind SidecarProfile) with metadata.name");
             }
