@@ -67,7 +67,7 @@ public final class CheckCommand implements Callable<Integer> {
                         + client.getKubernetesVersion().getGitVersion() + ")"));
             } catch (KubernetesClientException e) {
                 report.accept(Finding.fail("cannot reach the API server " + client.getMasterUrl() + ": "
-                        + e.getMessage(), "check the kubeconfig (kubectl cluster-info)"));
+                        + causes(e), "check the kubeconfig (kubectl cluster-info)"));
                 return 1;
             }
             var names = new InstallationChecks(client, operatorNamespace, operatorDeployment, report).run();
@@ -82,7 +82,7 @@ public final class CheckCommand implements Callable<Integer> {
                 checkPod(client, target, names, report);
             }
         } catch (KubernetesClientException e) {
-            report.accept(Finding.fail("the API server refused a request: " + e.getMessage(),
+            report.accept(Finding.fail("a request to the API server failed: " + causes(e),
                     "check that your user may read these objects (kubectl auth can-i)"));
         }
         return findings.stream().anyMatch(f -> f.level() == Finding.Level.FAIL) ? 1 : 0;
@@ -103,18 +103,26 @@ public final class CheckCommand implements Callable<Integer> {
         PodVerdict.of(found, decision, SidecarReadyz.fetch(client, found)).forEach(report);
     }
 
-    private KubernetesClient client() {
-        Config config;
-        if (kubeconfig != null) {
-            try {
-                config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-            } catch (java.io.IOException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--kubeconfig " + kubeconfig + ": cannot read: " + e.getMessage());
-            }
-        } else {
-            config = Config.autoConfigure(null);
+    /** fabric8 wraps the reason ("An error has occurred."): the chain of messages says what it was. */
+    private static String causes(Throwable e) {
+        StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            why.append(": ").append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
         }
+        return why.toString();
+    }
+
+    private KubernetesClient client() {
+        if (kubeconfig != null) {
+            if (!Files.isReadable(kubeconfig)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--kubeconfig " + kubeconfig + ": no readable file");
+            }
+            // fabric8 reads the file as kubectl does (relative paths of certificates, exec plugins, contexts).
+            System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toAbsolutePath().toString());
+        }
+        Config config = Config.autoConfigure(null);
+        ClientKeyAlgorithm.fix(config);
         config.setRequestTimeout(10_000);
         config.setConnectionTimeout(5_000);
         return new KubernetesClientBuilder().withConfig(config).build();

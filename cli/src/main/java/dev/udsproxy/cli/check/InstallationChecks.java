@@ -188,7 +188,7 @@ final class InstallationChecks {
         }
         List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(namespace)
                 .withLabel("kubernetes.io/service-name", names.service()).list().getItems();
-        long ready = slices.stream().flatMap(s -> s.getEndpoints().stream()).filter(InstallationChecks::ready).count();
+        long ready = slices.stream().flatMap(InstallationChecks::endpointsOf).filter(InstallationChecks::ready).count();
         if (ready == 0) {
             report.accept(Finding.fail("Service " + namespace + "/" + names.service() + " has no ready endpoint: the"
                     + " webhook cannot be called", "the operator Pods must be Ready and match the Service's selector:"
@@ -213,13 +213,13 @@ final class InstallationChecks {
             port = url.getPort() < 0 ? 443 : url.getPort();
             dnsName = null; // the handshake checks the URL's host itself
         } else {
-            var endpoint = slices.stream().flatMap(s -> s.getEndpoints().stream().filter(InstallationChecks::ready)
+            var endpoint = slices.stream().flatMap(s -> endpointsOf(s).filter(InstallationChecks::ready)
                     .map(e -> Map.entry(e, s))).findFirst();
             if (endpoint.isEmpty()) {
                 return;
             }
             host = endpoint.get().getKey().getAddresses().get(0);
-            port = endpoint.get().getValue().getPorts().stream().filter(p -> "https".equals(p.getName()))
+            port = Optional.ofNullable(endpoint.get().getValue().getPorts()).orElse(List.of()).stream().filter(p -> "https".equals(p.getName()))
                     .map(p -> p.getPort()).findFirst().orElse(8443);
             dnsName = serviceDns(names);
         }
@@ -239,6 +239,11 @@ final class InstallationChecks {
 
     private String serviceDns(OperatorNames names) {
         return names.service() + "." + namespace + ".svc";
+    }
+
+    /** An EndpointSlice with no endpoint comes without the list. */
+    private static java.util.stream.Stream<Endpoint> endpointsOf(EndpointSlice slice) {
+        return Optional.ofNullable(slice.getEndpoints()).orElse(List.of()).stream();
     }
 
     private static boolean ready(Endpoint endpoint) {
