@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.udsproxy.controlplane.ControlPlane;
 import dev.udsproxy.controlplane.ControlPlaneTest;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -120,6 +122,29 @@ class CliCheckIT {
                     .contains("ok    Service " + NAMESPACE + "/" + FULLNAME + "-webhook has 1 ready endpoint")
                     .contains("ok    TLS to the webhook at 127.0.0.1:" + webhookPort
                             + ": the served certificate is verified by the caBundle");
+
+            // A Pod the real webhook injects (its namespace opts in): checked, then its sidecar failing.
+            Awaitility.await("ServiceAccount " + TARGET + "/default").atMost(Duration.ofSeconds(60))
+                    .until(() -> client.serviceAccounts().inNamespace(TARGET).withName("default").get() != null);
+            client.pods().inNamespace(TARGET).resource(new PodBuilder().withNewMetadata().withName("app").endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").addNewPort()
+                    .withContainerPort(8080).endPort().endContainer().endSpec().build()).create();
+            Check injected = check("--pod", "app");
+            assertThat(injected.exitCode()).as(injected.output()).isZero();
+            assertThat(injected.output()).contains("ok    Pod " + TARGET + "/app has the udsproxy sidecar (profile default,"
+                    + " native, port 8080 -> /var/run/udsproxy/app.sock)")
+                    .contains("warn  Pod " + TARGET + "/app: the sidecar has not started yet");
+            client.pods().inNamespace(TARGET).withName("app").editStatus(p -> {
+                p.getStatus().setPhase("Running");
+                p.getStatus().setInitContainerStatuses(List.of(new ContainerStatusBuilder().withName("udsproxy")
+                        .withImage("udsproxy/sidecar:0.1.0").withImageID("").withRestartCount(3).withReady(false)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()));
+                return p;
+            });
+            Check crashing = check("--pod", "app");
+            assertThat(crashing.exitCode()).as(crashing.output()).isEqualTo(1);
+            assertThat(crashing.output()).contains("fail  Pod " + TARGET + "/app: the sidecar is not ready: waiting"
+                    + " (CrashLoopBackOff)").contains("fix: the app must listen on $UDSPROXY_SOCKET");
         }
 
         // The operator gone (it would put the caBundle back): a caBundle of another CA, the endpoint not ready.
@@ -139,17 +164,33 @@ class CliCheckIT {
                 .contains("fail  Service " + NAMESPACE + "/" + FULLNAME + "-webhook has no ready endpoint");
     }
 
+    /** The shaded jar holds all the operator code injection needs (its filter keeps only some packages). */
+    @Test
+    void theLauncherInjectsWithThePackagedJar() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Repo.root().resolve("cli/bin/udsproxy").toString(), "inject", "-f",
+                Repo.examples().resolve("node/deployment.yaml").toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Path err = dir.resolve("inject.err");
+        Process process = builder.redirectError(err.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(java.nio.file.Files.readString(err)).isZero();
+        assertThat(out).contains("udsproxy.dev/status: ").contains("name: udsproxy-sockets");
+        assertThat(java.nio.file.Files.readString(err)).as("nothing on stderr (no SLF4J warnings)").isEmpty();
+    }
+
     record Check(int exitCode, String output) {
     }
 
     /** The packaged CLI through its launcher, with this JVM's Java. */
-    Check check() throws Exception {
+    Check check(String... more) throws Exception {
         Path launcher = Repo.root().resolve("cli/bin/udsproxy");
         assertThat(Repo.root().resolve("cli/target/udsproxy-cli.jar"))
                 .as("the packaged CLI: ./mvnw -pl cli -am package -DskipTests").isRegularFile();
         ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "check", "--kubeconfig",
                 plane.kubeconfig().toString(), "--operator-namespace", NAMESPACE, "--operator-deployment", FULLNAME,
                 "--namespace", TARGET).redirectErrorStream(true);
+        builder.command().addAll(List.of(more));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("KUBECONFIG");
         Process process = builder.start();
