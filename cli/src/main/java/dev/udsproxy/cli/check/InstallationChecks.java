@@ -3,17 +3,13 @@ package dev.udsproxy.cli.check;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * The installation as the API server needs it to inject: the CRD, the operator's Deployment, the webhook
- * configuration and its caBundle, the Secret's serving certificate, the Service's endpoints and the certificate a
- * handshake gets. The names come from the operator Deployment's env (the chart sets them there), so this class
+ * configuration and its caBundle, the Service's endpoints, then {@link WebhookTlsChecks}. The names come from the operator Deployment's env (the chart sets them there), so this class
  * knows only the Deployment's name and namespace.
  */
 final class InstallationChecks {
@@ -64,8 +59,9 @@ final class InstallationChecks {
         List<X509Certificate> bundle = caBundle(configuration);
         List<EndpointSlice> slices = endpoints(names);
         if (!bundle.isEmpty()) {
-            servingCertificate(names, bundle);
-            handshake(configuration, names, bundle, slices);
+            var tls = new WebhookTlsChecks(client, namespace, deployment, report);
+            tls.servingCertificate(names, bundle);
+            tls.handshake(configuration, names, bundle, slices);
         }
         return names;
     }
@@ -159,27 +155,6 @@ final class InstallationChecks {
         return first == null ? List.of() : first;
     }
 
-    /** What the operator serves: the Secret it keeps (or cert-manager fills), checked against the caBundle. */
-    private void servingCertificate(OperatorNames names, List<X509Certificate> bundle) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(names.secret()).get();
-        String crt = secret == null || secret.getData() == null ? null : secret.getData().get("tls.crt");
-        if (crt == null) {
-            report.accept(Finding.fail("Secret " + namespace + "/" + names.secret() + " has no tls.crt: the operator"
-                    + " has no serving certificate", "kubectl -n " + namespace + " logs deployment/" + deployment));
-            return;
-        }
-        var chain = WebhookTrust.certificates(new String(Base64.getDecoder().decode(crt), StandardCharsets.UTF_8));
-        String problem = WebhookTrust.problem(chain, bundle, serviceDns(names), new Date());
-        if (problem != null) {
-            report.accept(Finding.fail("Secret " + names.secret() + ": " + problem,
-                    "restart the operator (it sets the caBundle from the Secret at start): kubectl -n " + namespace
-                            + " rollout restart deployment/" + deployment));
-        } else {
-            report.accept(Finding.ok("the caBundle verifies the serving certificate in Secret " + names.secret()
-                    + " for " + serviceDns(names)));
-        }
-    }
-
     private List<EndpointSlice> endpoints(OperatorNames names) {
         if (client.services().inNamespace(namespace).withName(names.service()).get() == null) {
             report.accept(Finding.fail("Service " + namespace + "/" + names.service() + " is missing: the API server"
@@ -200,53 +175,12 @@ final class InstallationChecks {
         return slices;
     }
 
-    /** What the API server gets when it calls: the webhook's URL, or a ready endpoint of its Service. */
-    private void handshake(MutatingWebhookConfiguration configuration, OperatorNames names,
-            List<X509Certificate> bundle, List<EndpointSlice> slices) {
-        var clientConfig = configuration.getWebhooks().get(0).getClientConfig();
-        String host;
-        int port;
-        String dnsName;
-        if (clientConfig.getUrl() != null) {
-            var url = java.net.URI.create(clientConfig.getUrl());
-            host = url.getHost();
-            port = url.getPort() < 0 ? 443 : url.getPort();
-            dnsName = null; // the handshake checks the URL's host itself
-        } else {
-            var endpoint = slices.stream().flatMap(s -> endpointsOf(s).filter(InstallationChecks::ready)
-                    .map(e -> Map.entry(e, s))).findFirst();
-            if (endpoint.isEmpty()) {
-                return;
-            }
-            host = endpoint.get().getKey().getAddresses().get(0);
-            port = Optional.ofNullable(endpoint.get().getValue().getPorts()).orElse(List.of()).stream().filter(p -> "https".equals(p.getName()))
-                    .map(p -> p.getPort()).findFirst().orElse(8443);
-            dnsName = serviceDns(names);
-        }
-        var result = TlsProbe.handshake(host, port, bundle, dnsName);
-        switch (result) {
-            case TlsProbe.Verified v -> report.accept(Finding.ok("TLS to the webhook at " + host + ":" + port
-                    + ": the served certificate is verified by the caBundle"));
-            case TlsProbe.Untrusted u -> report.accept(Finding.fail("TLS to the webhook at " + host + ":" + port
-                    + ": " + u.reason(), "restart the operator: kubectl -n " + namespace
-                    + " rollout restart deployment/" + deployment));
-            case TlsProbe.Unreachable u -> report.accept(Finding.warn("could not reach the webhook at " + host + ":"
-                    + port + " from here (" + u.reason() + "); the Secret's certificate was checked instead",
-                    "run udsproxy check inside the cluster (kubectl -n " + namespace + " exec deployment/" + deployment
-                            + " -- udsproxy check) to check the handshake too"));
-        }
-    }
-
-    private String serviceDns(OperatorNames names) {
-        return names.service() + "." + namespace + ".svc";
-    }
-
     /** An EndpointSlice with no endpoint comes without the list. */
-    private static java.util.stream.Stream<Endpoint> endpointsOf(EndpointSlice slice) {
+    static java.util.stream.Stream<Endpoint> endpointsOf(EndpointSlice slice) {
         return Optional.ofNullable(slice.getEndpoints()).orElse(List.of()).stream();
     }
 
-    private static boolean ready(Endpoint endpoint) {
+    static boolean ready(Endpoint endpoint) {
         return endpoint.getConditions() == null || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
     }
 }

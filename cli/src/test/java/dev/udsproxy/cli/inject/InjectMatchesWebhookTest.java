@@ -59,6 +59,20 @@ class InjectMatchesWebhookTest {
                 () -> injectsAsTheWebhook(input)));
     }
 
+    @org.junit.jupiter.api.Test
+    void documentsWithNothingToInjectArePrintedByteForByte() throws IOException {
+        Path input = Path.of("src/test/resources/inject/mixed.yaml");
+        String out = CliRun.of("inject", "-f", input.toString()).out();
+        var untouched = YamlDocuments.split(Files.readString(input)).stream()
+                .filter(d -> d.text().contains("name: plain") || d.text().contains("name: untouched")
+                        || d.text().contains("kind: Namespace")).toList();
+        assertThat(untouched).hasSize(3);
+        untouched.forEach(d -> assertThat(out).contains(d.text()));
+        assertThat(out).contains("# a comment that survives")
+                .as("the comments above an injected object are kept")
+                .contains("# Opted in by the workload annotation only: the operator would label the template first.");
+    }
+
     void injectsAsTheWebhook(Path input) throws IOException {
         CliRun first = CliRun.of("inject", "-f", input.toString());
         assertThat(first.exitCode()).as("stderr: %s", first.err()).isZero();

@@ -161,7 +161,8 @@ class CliCheckIT {
         assertThat(broken.exitCode()).as(broken.output()).isEqualTo(1);
         assertThat(broken.output())
                 .contains("fail  Secret " + FULLNAME + "-webhook-tls: the caBundle does not verify the serving certificate")
-                .contains("fail  Service " + NAMESPACE + "/" + FULLNAME + "-webhook has no ready endpoint");
+                .contains("fail  Service " + NAMESPACE + "/" + FULLNAME + "-webhook has no ready endpoint")
+                .contains("warn  could not reach the webhook at 127.0.0.1:" + webhookPort + " from here");
     }
 
     /** The shaded jar holds all the operator code injection needs (its filter keeps only some packages). */
