@@ -44,26 +44,54 @@ final class InstallationChecks {
 
     /** Runs every check; the operator's names for the namespace and Pod checks, or null when it is not installed. */
     OperatorNames run() {
-        crd();
-        OperatorNames names = operator();
+        step("CRD " + CRD, () -> {
+            crd();
+            return null;
+        });
+        OperatorNames names = step("Deployment " + namespace + "/" + deployment, this::operator);
         if (names == null) {
             return null;
         }
-        var configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(names.configuration()).get();
-        if (configuration == null) {
-            report.accept(Finding.fail("MutatingWebhookConfiguration " + names.configuration() + " is missing: no Pod"
-                    + " is sent to the webhook", "helm upgrade --install the operator chart again"));
-            return names;
-        }
-        List<X509Certificate> bundle = caBundle(configuration);
-        List<EndpointSlice> slices = endpoints(names);
+        var configuration = step("MutatingWebhookConfiguration " + names.configuration(), () -> {
+            var found = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName(names.configuration()).get();
+            if (found == null) {
+                report.accept(Finding.fail("MutatingWebhookConfiguration " + names.configuration() + " is missing: no"
+                        + " Pod is sent to the webhook", "helm upgrade --install the operator chart again"));
+            }
+            return found;
+        });
+        List<X509Certificate> bundle = configuration == null ? List.of() : caBundle(configuration);
+        List<EndpointSlice> slices = step("Service " + namespace + "/" + names.service() + " and its EndpointSlices",
+                () -> endpoints(names));
         if (!bundle.isEmpty()) {
             var tls = new WebhookTlsChecks(client, namespace, deployment, report);
-            tls.servingCertificate(names, bundle);
-            tls.handshake(configuration, names, bundle, slices);
+            step("Secret " + namespace + "/" + names.secret(), () -> {
+                tls.servingCertificate(names, bundle);
+                return null;
+            });
+            tls.handshake(configuration, names, bundle, slices == null ? List.of() : slices);
         }
         return names;
+    }
+
+    /**
+     * One check whose reads may be refused: the operator's own ServiceAccount, for one, may not read CRDs or
+     * Services. A refusal is a warning that names what could not be read, and the other checks still run.
+     */
+    private <T> T step(String what, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                report.accept(Finding.warn("not checked: this user may not read " + what,
+                        "run udsproxy check as a user who may (kubectl auth can-i --list)"));
+            } else {
+                report.accept(Finding.fail("reading " + what + " failed: " + e.getMessage(),
+                        "check the connection to the API server (kubectl cluster-info)"));
+            }
+            return null;
+        }
     }
 
     private void crd() {
