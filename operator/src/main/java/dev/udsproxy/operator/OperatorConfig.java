@@ -13,8 +13,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "udsproxy")
 public interface OperatorConfig {
 
+    /** Where the README installs the chart; the CLI's default too. */
+    String DEFAULT_NAMESPACE = "udsproxy-system";
+
     /** The operator's own namespace: never injected; home of the webhook Secret. */
-    @WithDefault("udsproxy-system")
+    @WithDefault(DEFAULT_NAMESPACE)
     String namespace();
 
     /**

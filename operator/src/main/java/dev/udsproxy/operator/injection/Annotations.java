@@ -29,6 +29,8 @@ public final class Annotations {
 
     /** Names of what we add to a Pod. */
     public static final String SIDECAR_CONTAINER = "udsproxy";
+    /** The sidecar's admin port (/healthz, /readyz, /metrics): the PodMonitor and {@code udsproxy check} find it by name. */
+    public static final String ADMIN_PORT_NAME = "udsproxy-admin";
     public static final String SOCKET_VOLUME = "udsproxy-sockets";
     public static final String SOCKET_DIR = "/var/run/udsproxy";
     /**

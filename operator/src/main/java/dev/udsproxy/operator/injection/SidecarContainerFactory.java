@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /** Renders the {@code udsproxy} container from the profile and the Pod's request. */
 final class SidecarContainerFactory {
-    static final String ADMIN_PORT_NAME = "udsproxy-admin";
+    static final String ADMIN_PORT_NAME = Annotations.ADMIN_PORT_NAME;
 
     private SidecarContainerFactory() {
     }

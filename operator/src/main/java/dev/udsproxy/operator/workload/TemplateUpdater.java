@@ -1,15 +1,9 @@
 package dev.udsproxy.operator.workload;
 
-import dev.udsproxy.operator.OperatorConfig;
-import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.Annotations;
-import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionStatus;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -27,14 +21,12 @@ public class TemplateUpdater {
     private static final Logger LOG = Logger.getLogger(TemplateUpdater.class);
 
     private final KubernetesClient client;
-    private final OperatorConfig config;
     private final ClusterInjectionContext context;
     private final WorkloadEvents events;
 
-    public TemplateUpdater(KubernetesClient client, OperatorConfig config, ClusterInjectionContext context,
+    public TemplateUpdater(KubernetesClient client, ClusterInjectionContext context,
             WorkloadEvents events) {
         this.client = client;
-        this.config = config;
         this.context = context;
         this.events = events;
     }
@@ -89,15 +81,9 @@ public class TemplateUpdater {
                 new WorkloadOptIn.Cluster(injectable(workload), (profile, hash) -> podsInjectedWith(workload, profile, hash)));
     }
 
-    /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own policy decides. */
     private boolean injectable(HasMetadata workload) {
-        var template = Workloads.template(workload);
-        Pod pod = new PodBuilder().withNewMetadata().withNamespace(workload.getMetadata().getNamespace())
-                .addToLabels(Annotations.INJECT, "true").addToAnnotations(Annotations.INJECT, "true").endMetadata()
-                .withSpec(template.getSpec()).build();
-        String namespace = workload.getMetadata().getNamespace();
-        return new InjectionPolicy(config.namespace(), context.excludedNamespaces())
-                .decide(pod, namespace, context.namespaceLabels(namespace)).inject();
+        return WorkloadOptIn.injectable(context, workload.getMetadata().getNamespace(),
+                Workloads.template(workload).getSpec());
     }
 
     /** Every live Pod of the workload carries this profile and hash in its status annotation. */
@@ -110,13 +96,8 @@ public class TemplateUpdater {
                 .allMatch(s -> s.isPresent() && s.get().profile().equals(profile) && s.get().hash().equals(hash));
     }
 
-    /** The profile's hash, the built-in default's when no "default" profile exists, null for a missing named one. */
     String hash(String profile) {
-        var spec = context.profile(profile);
-        if (spec.isEmpty() && !SidecarProfile.DEFAULT_NAME.equals(profile)) {
-            return null;
-        }
-        return ProfileSettings.from(profile, spec.orElse(null)).hash();
+        return WorkloadOptIn.profileHash(context, profile);
     }
 
     private static String annotation(java.util.Map<String, String> annotations, String key) {

@@ -3,6 +3,11 @@ package dev.udsproxy.operator.workload;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectedReadinessGate;
+import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.ProfileSettings;
+import dev.udsproxy.operator.webhook.InjectionContext;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -49,6 +54,27 @@ public final class WorkloadOptIn {
         return Optional.ofNullable(annotations(template).get(Annotations.PROFILE))
                 .or(() -> Optional.ofNullable(annotations(workload).get(Annotations.PROFILE)))
                 .orElse(SidecarProfile.DEFAULT_NAME);
+    }
+
+    /**
+     * The profile's hash, the built-in default's when no "default" profile exists, null for a missing named one.
+     * Shared with {@code udsproxy inject}, which writes what the operator would.
+     */
+    public static String profileHash(InjectionContext context, String profile) {
+        var spec = context.profile(profile);
+        if (spec.isEmpty() && !SidecarProfile.DEFAULT_NAME.equals(profile)) {
+            return null;
+        }
+        return ProfileSettings.from(profile, spec.orElse(null)).hash();
+    }
+
+    /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own policy decides. */
+    public static boolean injectable(InjectionContext context, String namespace, PodSpec template) {
+        Pod pod = new PodBuilder().withNewMetadata().withNamespace(namespace)
+                .addToLabels(Annotations.INJECT, "true").addToAnnotations(Annotations.INJECT, "true").endMetadata()
+                .withSpec(template).build();
+        return new InjectionPolicy(context.operatorNamespace(), context.excludedNamespaces())
+                .decide(pod, namespace, context.namespaceLabels(namespace)).inject();
     }
 
     /**
