@@ -79,7 +79,8 @@ mkdir -p "$OUT"
 for c in "${components[@]}"; do
   case "$c" in
     sidecar) [ -f sidecar/target/udsproxy-sidecar.jar ] || ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests ;;
-    operator) [ -f operator/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -ntp -q -pl operator -am package -DskipTests ;;
+    operator) [ -f operator/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -ntp -q -pl operator -am package -DskipTests
+              [ -f cli/target/udsproxy-cli.jar ] || ./mvnw -B -ntp -q -pl cli -am package -DskipTests ;;
   esac
 done
 
@@ -178,7 +179,8 @@ for c in "${components[@]}"; do
              ls "$ctx"/lib/libnetty_transport_native_epoll_*.so "$ctx"/lib/libnetty_transport_native_io_uring*.so >/dev/null
              # Replaced by the AOT cache's flag after the training run below, when the image's Java makes one.
              echo "# no AOT cache: filled in by images/build.sh after the training run" >"$ctx/aot.options" ;;
-    operator) cp -r operator/target/quarkus-app "$ctx/" ;;
+    # The udsproxy CLI rides along (kubectl exec deploy/udsproxy-operator -- .../cli/udsproxy check).
+    operator) cp -r operator/target/quarkus-app "$ctx/"; cp cli/target/udsproxy-cli.jar cli/bin/udsproxy "$ctx/" ;;
     # Compiled here, for the oldest JDK the example supports: the image needs no compiler.
     example-java) "$JAVA_HOME/bin/javac" --release 21 -Xlint:all -Werror -d "$ctx/classes" examples/java/Example.java ;;
     example-node) node=$(readlink -f "$(command -v node)")
@@ -298,6 +300,17 @@ if wants sidecar; then
     fi
     if grep -q "^-XX:AOTCache=" "$root/opt/udsproxy/aot.options"; then aot="with the image'"'"'s AOT cache"; else aot="no AOT cache"; fi
     echo "  image: start to /healthz 200: ${healthz_ms} ms, ${aot} (the ENTRYPOINT in a chroot, this host'"'"'s CPU)"
+  '
+fi
+
+if wants operator; then
+  log "checking the operator image: the udsproxy CLI it carries runs from its root filesystem (chroot, uid 65532) ..."
+  in_image operator '
+    out=$(run /opt/java/openjdk/bin/java -jar /opt/udsproxy-operator/cli/udsproxy-cli.jar --help 2>&1) || true
+    case "$out" in
+      *inject*check*|*check*inject*) echo "  image: /opt/udsproxy-operator/cli/udsproxy-cli.jar --help lists inject and check" ;;
+      *) echo "images: the CLI in the operator image printed: $out" >&2; exit 1 ;;
+    esac
   '
 fi
 
