@@ -61,7 +61,7 @@ class FrameworkExamplesPodIT {
                 (long) spec.getStartupProbe().getPeriodSeconds() * spec.getStartupProbe().getFailureThreshold()));
         ContainerProcess app = pod.start(APP);
         // A JVM framework's start (a few seconds here, more on a busy 2-core machine), then the sidecar's check.
-        awaitProbe(pod, SIDECAR, Container::getReadinessProbe, Duration.ofSeconds(90));
+        AppSocketReadiness.awaitReady(pod, SIDECAR, APP, Duration.ofSeconds(90));
 
         // Cluster traffic on the port named http, which the sidecar took over, reaches the framework over its socket.
         assertThat(httpGet(pod.hostPort("http"), "/hello?from=cluster")).as(pod.logs())

@@ -56,7 +56,7 @@ class RedisEgressPodIT {
         awaitProbe(pod, SIDECAR, Container::getStartupProbe, Duration.ofSeconds(
                 (long) spec.getStartupProbe().getPeriodSeconds() * spec.getStartupProbe().getFailureThreshold()));
         pod.start(APP);
-        awaitProbe(pod, SIDECAR, Container::getReadinessProbe, Duration.ofSeconds(90));
+        AppSocketReadiness.awaitReady(pod, SIDECAR, APP, Duration.ofSeconds(90));
 
         // In over the sidecar's TCP port, out over the route's socket, to Redis over TCP: twice, so it is one store.
         String socket = pod.env(APP).get("UDSPROXY_EGRESS_REDIS");
