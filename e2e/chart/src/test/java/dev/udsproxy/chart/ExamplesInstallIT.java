@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExamplesInstallIT {
 
     @ParameterizedTest
-    @ValueSource(strings = {"java", "node"})
+    @ValueSource(strings = {"java", "node", "spring-boot", "quarkus"})
     void exampleIsAcceptedAndItsPodsAdmittedUnderRestricted(String example, ControlPlane plane,
             KubernetesClient client) throws Exception {
         String namespace = "example-" + example;

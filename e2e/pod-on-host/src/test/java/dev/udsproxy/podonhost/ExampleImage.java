@@ -22,7 +22,7 @@ import javax.tools.ToolProvider;
  */
 final class ExampleImage {
     /** The images the examples' Deployments name, as the kubelet resolves them after `kind load`. */
-    private static final Pattern REFERENCE = Pattern.compile("(?:docker\\.io/)?udsproxy/(example-[a-z]+):[\\w.-]+");
+    private static final Pattern REFERENCE = Pattern.compile("(?:docker\\.io/)?udsproxy/(example-[a-z]+(?:-[a-z]+)*):[\\w.-]+");
 
     private final String name;
     /** Image path → host path: folders (COPY destinations, the base's Java) and single files (rootfs/). */
@@ -48,7 +48,7 @@ final class ExampleImage {
     }
 
     static ExampleImage of(Path repo, String component, Path hostDir, Path javaHome) throws IOException {
-        Containerfile file = Containerfile.parse(repo.resolve("images").resolve(component).resolve("Containerfile"));
+        Containerfile file = Containerfile.parse(containerfile(repo, component));
         Map<String, Path> paths = new LinkedHashMap<>();
         Map<String, String> env = new LinkedHashMap<>();
         if (file.from().equals("${BASE}")) {
@@ -74,6 +74,19 @@ final class ExampleImage {
             throw new IllegalStateException(file.file() + " has no ENTRYPOINT");
         }
         return new ExampleImage(component, paths, Map.copyOf(env), file.entrypoint(), imagePath);
+    }
+
+    /**
+     * images/example-LANG/Containerfile for the images images/build.sh makes; else the Containerfile in the example's
+     * own folder (examples/NAME/Containerfile for udsproxy/example-NAME), whose build context is that folder.
+     */
+    private static Path containerfile(Path repo, String component) {
+        Path built = repo.resolve("images").resolve(component).resolve("Containerfile");
+        return Files.exists(built) ? built : exampleFolder(repo, component).resolve("Containerfile");
+    }
+
+    private static Path exampleFolder(Path repo, String component) {
+        return repo.resolve("examples").resolve(component.substring("example-".length()));
     }
 
     /**
@@ -104,8 +117,38 @@ final class ExampleImage {
             }
             case "example-node:server.js" -> Files.copy(repo.resolve("examples/node/server.js"),
                     target.resolve("server.js"), StandardCopyOption.REPLACE_EXISTING);
-            default -> throw new IllegalStateException(file.file() + " copies " + source + " to " + destination
-                    + ", which this test does not know how to build (see images/build.sh)");
+            default -> {
+                Path folder = exampleFolder(repo, component);
+                if (!file.file().startsWith(folder)) {
+                    throw new IllegalStateException(file.file() + " copies " + source + " to " + destination
+                            + ", which this test does not know how to build (see images/build.sh)");
+                }
+                // The example's own Containerfile: the context is its folder, as `podman build examples/NAME` has it
+                // (after the example's own build, which made what it copies).
+                copyTree(folder.resolve(source), target, file);
+            }
+        }
+    }
+
+    /** COPY of one context path into a folder: a file by its name, a folder's content as it is. */
+    private static void copyTree(Path source, Path target, Containerfile file) throws IOException {
+        if (!Files.exists(source)) {
+            throw new IllegalStateException(file.file() + " copies " + source + ", which is missing: build the"
+                    + " example first (ExampleBuild)");
+        }
+        if (Files.isRegularFile(source)) {
+            Files.copy(source, target.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        try (var walk = Files.walk(source)) {
+            for (Path from : walk.toList()) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

@@ -58,6 +58,9 @@ final class HostVolumes {
             for (Volume volume : pod.getSpec().getVolumes()) {
                 if (volume.getEmptyDir() != null && fsGroup != null) {
                     PodUsers.shareWithFsGroup(folders.get(volume.getName()), fsGroup);
+                } else if (volume.getEmptyDir() != null) {
+                    // Without an fsGroup the kubelet makes an emptyDir writable by everyone (0777).
+                    PodUsers.openToAll(folders.get(volume.getName()));
                 }
             }
         } catch (InterruptedException e) {

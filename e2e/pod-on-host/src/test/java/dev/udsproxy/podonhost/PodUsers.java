@@ -77,6 +77,11 @@ final class PodUsers {
         run("chmod", "o+rx", folder.toString());
     }
 
+    /** The kubelet's emptyDir without an fsGroup: every user may create files in it. */
+    static void openToAll(Path folder) throws IOException, InterruptedException {
+        run("chmod", "0777", folder.toString());
+    }
+
     private static void run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
