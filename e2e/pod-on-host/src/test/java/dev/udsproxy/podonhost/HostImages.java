@@ -73,11 +73,14 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
                 new ConcurrentHashMap<>());
     }
 
-    /** The build context of images/build.sh: the jar from the build, the flags file, lib/ unpacked from the jar. */
+    /**
+     * The build context of images/build.sh: the jar from the build, the flags file, lib/ unpacked from the jar, and
+     * aot.options as it is before the image's training run (a comment only: no AOT cache on this host copy).
+     */
     private static void copyInto(Path repo, Path containerfile, String sources, Path target) throws IOException {
         Path jar = repo.resolve("sidecar/target/udsproxy-sidecar.jar");
         Map<String, Path> context = Map.of("udsproxy-sidecar.jar", jar,
-                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"), "lib/", jar);
+                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"), "lib/", jar, "aot.options", jar);
         for (String name : sources.trim().split("\\s+")) {
             Path source = context.get(name);
             if (source == null || !Files.isRegularFile(source)) {
@@ -87,6 +90,8 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
             }
             if (name.equals("lib/")) {
                 NativeLibs.unpack(jar, target);
+            } else if (name.equals("aot.options")) {
+                Files.writeString(target.resolve(name), "# no AOT cache on the host copy of the image\n");
             } else {
                 Files.copy(source, target.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
             }
