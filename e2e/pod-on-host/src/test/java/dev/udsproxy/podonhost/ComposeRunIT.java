@@ -50,6 +50,9 @@ class ComposeRunIT {
         int port = freePort();
         List<String> base = List.of(compose, "-f", FILE.toString(), "-p", project);
         Map<String, String> env = Map.of("UDSPROXY_COMPOSE_PORT", String.valueOf(port));
+        // Publishing a port makes netavark turn on forwarding, add NETAVARK-* iptables chains and a /run/netns
+        // mount: recorded here, put back in the finally below, and asserted gone.
+        HostNetworkState host = HostNetworkState.record();
         try {
             Result up = run(concat(base, "up", "-d"), env);
             assertThat(up.exit()).as("podman-compose up:\n%s", up.output()).isZero();
@@ -69,8 +72,10 @@ class ComposeRunIT {
             assertThat(network.output().trim()).as("the app's network").isEqualTo("none");
         } finally {
             Result down = run(concat(base, "down", "-v"), env);
+            host.restore();
             assertThat(down.exit()).as("podman-compose down -v:\n%s", down.output()).isZero();
         }
+        assertThat(host.differences()).as("host state after podman-compose down and the restore").isEmpty();
         // Nothing of the project is left on the host.
         assertThat(run(List.of("podman", "network", "ls", "--format", "{{.Name}}"), Map.of()).output())
                 .doesNotContain(project);
