@@ -55,7 +55,7 @@ class ProfileE2E {
         profile(kubectl, "e2e-classic", "\"nativeSidecar\": \"never\"");
         kubectl.applyExample(NS, "java");
         useProfile(kubectl, "example-java", "e2e-classic");
-        Pod pod = onlyPod(client, "example-java");
+        Pod pod = withoutRuntimeCreateFailure(client, onlyPod(client, "example-java"));
         assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).doesNotContain("udsproxy");
         Container first = pod.getSpec().getContainers().get(0);
         assertThat(first.getName()).as("classic mode: the sidecar is the first container").isEqualTo("udsproxy");
@@ -90,6 +90,40 @@ class ProfileE2E {
     }
 
     /** The one Pod of the app once the rollout has settled (no old Pod left terminating). */
+    /**
+     * The ordering classic mode promises holds for containers the runtime created. When runc on this nested kind node
+     * fails to create the sidecar's container (seen once: "error setting cgroup config for procHooks process: unable
+     * to freeze"), the kubelet goes on to the app and retries the sidecar later, so the start times say nothing
+     * about our hook. Such a Pod is replaced once, saying why; a second such failure fails the test.
+     */
+    static Pod withoutRuntimeCreateFailure(KubernetesClient client, Pod pod) {
+        String name = pod.getMetadata().getName();
+        List<String> failures = client.v1().events().inNamespace(NS).withField("involvedObject.name", name).list()
+                .getItems().stream().map(e -> e.getMessage() == null ? "" : e.getMessage())
+                .filter(m -> m.contains("failed to create containerd task") || m.contains("OCI runtime create failed"))
+                .toList();
+        if (failures.isEmpty()) {
+            return pod;
+        }
+        System.out.println("ProfileE2E: the container runtime failed to create a container of " + name + " ("
+                + failures.get(0) + "); the Pod is replaced once and the ordering checked on the new one");
+        client.pods().inNamespace(NS).withName(name).delete();
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            List<Pod> pods = client.pods().inNamespace(NS).withLabel("app.kubernetes.io/name", "example-java").list()
+                    .getItems();
+            return pods.size() == 1 && !pods.get(0).getMetadata().getName().equals(name)
+                    && pods.get(0).getStatus().getContainerStatuses().stream().allMatch(c -> Boolean.TRUE.equals(c.getReady()));
+        });
+        Pod replaced = onlyPod(client, "example-java");
+        List<String> again = client.v1().events().inNamespace(NS)
+                .withField("involvedObject.name", replaced.getMetadata().getName()).list().getItems().stream()
+                .map(e -> e.getMessage() == null ? "" : e.getMessage())
+                .filter(m -> m.contains("failed to create containerd task") || m.contains("OCI runtime create failed"))
+                .toList();
+        assertThat(again).as("the container runtime failed again on the replacement Pod").isEmpty();
+        return replaced;
+    }
+
     static Pod onlyPod(KubernetesClient client, String app) {
         List<Pod> pods = client.pods().inNamespace(NS).withLabel("app.kubernetes.io/name", app).list().getItems();
         assertThat(pods).as("Pods of %s", app).hasSize(1);
