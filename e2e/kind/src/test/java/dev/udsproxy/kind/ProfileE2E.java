@@ -98,10 +98,7 @@ class ProfileE2E {
      */
     static Pod withoutRuntimeCreateFailure(KubernetesClient client, Pod pod) {
         String name = pod.getMetadata().getName();
-        List<String> failures = client.v1().events().inNamespace(NS).withField("involvedObject.name", name).list()
-                .getItems().stream().map(e -> e.getMessage() == null ? "" : e.getMessage())
-                .filter(m -> m.contains("failed to create containerd task") || m.contains("OCI runtime create failed"))
-                .toList();
+        List<String> failures = runtimeCreateFailures(client, name);
         if (failures.isEmpty()) {
             return pod;
         }
@@ -115,13 +112,16 @@ class ProfileE2E {
                     && pods.get(0).getStatus().getContainerStatuses().stream().allMatch(c -> Boolean.TRUE.equals(c.getReady()));
         });
         Pod replaced = onlyPod(client, "example-java");
-        List<String> again = client.v1().events().inNamespace(NS)
-                .withField("involvedObject.name", replaced.getMetadata().getName()).list().getItems().stream()
+        assertThat(runtimeCreateFailures(client, replaced.getMetadata().getName())).as("the container runtime failed again on the replacement Pod").isEmpty();
+        return replaced;
+    }
+
+    /** The Pod's Events that say the container runtime could not create one of its containers. */
+    private static List<String> runtimeCreateFailures(KubernetesClient client, String pod) {
+        return client.v1().events().inNamespace(NS).withField("involvedObject.name", pod).list().getItems().stream()
                 .map(e -> e.getMessage() == null ? "" : e.getMessage())
                 .filter(m -> m.contains("failed to create containerd task") || m.contains("OCI runtime create failed"))
                 .toList();
-        assertThat(again).as("the container runtime failed again on the replacement Pod").isEmpty();
-        return replaced;
     }
 
     static Pod onlyPod(KubernetesClient client, String app) {

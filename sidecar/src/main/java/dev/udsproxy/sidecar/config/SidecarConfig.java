@@ -24,8 +24,6 @@ public record SidecarConfig(
         LogFormat logFormat,
         int backlog) {
 
-    public static final String UNIX_PREFIX = AppUpstream.UNIX_PREFIX;
-
     /**
      * Validates raw values (flag, else env, else default, already chosen by the caller).
      *
