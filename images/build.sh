@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
-# Builds the udsproxy container images without a Docker daemon (buildah) and writes them as
+# Builds the udsproxy container images as an ordinary user, with no daemon and no root, and writes them as
 # docker-archive tars (for `kind load image-archive`, `podman load`, `docker load`):
 #
 #   images/build.sh                 # all: sidecar, operator, example-java, example-node, toolbox
 #   images/build.sh sidecar toolbox # some of them
 #
-# sidecar, operator: the product. example-java, example-node: the apps of examples/ (the README's walkthrough
-# runs them). toolbox: sh, curl, wget, nc and httpd for the chart's `helm test` Pod and the walkthrough's curl Pod.
-# Every image a Pod of the walkthrough runs is built here, so a cluster without a registry (kind) needs none.
+# sidecar, operator: the product, built by Jib (images/pom.xml). example-java: the Java example, by Jib onto the
+# same base. example-node, toolbox: FROM scratch root filesystems (node, or busybox and curl, with the glibc files
+# they link against) written as images by images/tools/rootfs-image.py. toolbox: sh, curl, wget, nc and httpd for
+# the chart's `helm test` Pod and the walkthrough's curl Pod. Every image a Pod of the walkthrough runs is built
+# here, so a cluster without a registry (kind) needs none.
 #
-# Base image (one build definition per image, the base switchable):
-#   UDSPROXY_IMAGE_BASE=docker.io/library/eclipse-temurin:25-jre images/build.sh   # pull a public JRE
-#   images/build.sh                 # default: make localhost/udsproxy/jre-base:25 here, from a jlink'ed
-#                                   # runtime of the local JDK FROM scratch (no registry needed)
+# Base of the Java images (one definition per image, the base switchable):
+#   UDSPROXY_IMAGE_BASE=docker.io/library/eclipse-temurin:25-jre images/build.sh   # pulled by Jib from a registry
+#   images/build.sh      # default: makes target/images/udsproxy-jre-base-25.tar here, a jlink'ed runtime of the
+#                        # local JDK FROM scratch (no registry needed), and builds on it (Jib's tar:// base)
+# The sidecar's AOT cache is recorded with the base's own java when that java is on disk (the local base), and
+# left out otherwise (the image then starts without one; sidecar/README.md has the difference).
+#
+# The image tag is the project version (pom.xml), the one version of the jars, the chart and the images.
 # Output: target/images/udsproxy-<name>-<version>.tar (override with UDSPROXY_IMAGES_OUT); never committed.
-# Then checks that each image's program starts from its tar: the tar is imported, its root filesystem mounted
-# read-only, and in a chroot as uid 65532 the sidecar's java -version, --help and a live /healthz, the examples'
-# entrypoints answering over a socket, the toolbox's sh, curl and httpd.
-# Needs root and buildah (installed with apt-get when missing, as on CI; nodejs, busybox-static and curl too
-# when an image that copies them from the host is asked for).
+# Nothing is written outside the repo's target/ folders (Jib's caches included) and $UDSPROXY_IMAGES_OUT.
+#
+# Then, where podman or docker is installed (UDSPROXY_IMAGE_ENGINE to choose), each tar is loaded into it and run
+# as the Pod runs it: the root read-only, as uid 65532, a tmpfs socket folder, host network (no network is made).
+# The sidecar's --help, a live /healthz timed from `run`, the native transport, the await subcommand of the
+# classic-mode hook; the operator image's CLI; the examples answering over a socket; the toolbox's sh, curl and
+# httpd. Without an engine the checks are skipped, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
 
-VERSION=0.1.0
+VERSION=$(python3 -c 'import xml.etree.ElementTree as E; print(E.parse("pom.xml").getroot().find("{http://maven.apache.org/POM/4.0.0}version").text)')
 OUT=${UDSPROXY_IMAGES_OUT:-$PWD/target/images}
-LOCAL_BASE=localhost/udsproxy/jre-base:25
-BASE=${UDSPROXY_IMAGE_BASE:-$LOCAL_BASE}
+case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
+LOCAL_BASE_TAR=$OUT/udsproxy-jre-base-25.tar
 components=("$@")
 [ ${#components[@]} -gt 0 ] || components=(sidecar operator example-java example-node toolbox)
 for c in "${components[@]}"; do
@@ -36,53 +44,33 @@ for c in "${components[@]}"; do
 done
 log() { echo "images: $*" >&2; }
 wants() { [[ " ${components[*]} " == *" $1 "* ]]; }
+wants_jib() { wants sidecar || wants operator || wants example-java; }
 started=$(date +%s)
+mvn() { ./mvnw -B -ntp -q "$@"; }
 
 # --- tools -------------------------------------------------------------------------------------
-# The node, busybox and curl binaries the example-node and toolbox images copy come from the host too.
+# The node, busybox and curl binaries the example-node and toolbox images copy come from the host.
 packages=()
-command -v buildah >/dev/null || packages+=(buildah runc fuse-overlayfs uidmap)
+command -v python3 >/dev/null || packages+=(python3)
 if wants example-node && ! command -v node >/dev/null; then packages+=(nodejs); fi
 if wants toolbox && ! command -v busybox >/dev/null; then packages+=(busybox-static); fi
-# curl goes into the toolbox, and the examples' check asks them over their socket with it.
-if ! command -v curl >/dev/null && { wants toolbox || wants example-java || wants example-node; }; then packages+=(curl); fi
+if ! command -v curl >/dev/null; then packages+=(curl); fi
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${packages[*]} (apt-get) ..."
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
   else
-    log "these are needed: sudo apt-get install -y ${packages[*]}"; exit 1
+    log "these are needed: sudo apt-get install -y ${packages[*]} (or your system's packages of the same)"; exit 1
   fi
 fi
-if [ "$(id -u)" != 0 ]; then
-  log "run as root: the check chroots into the image's root filesystem"; exit 1
-fi
-# Without these settings buildah/podman fail on hosts with a fixed open-files limit and cgroup v1
-# (setrlimit RLIMIT_NOFILE: Operation not permitted; crun: cgroups in hybrid mode not supported).
-# A CONTAINERS_CONF of the caller's (the kind tier's e2e/kind/containers.conf) wins and leaves /etc alone.
-if [ -z "${CONTAINERS_CONF:-}" ] && [ ! -f /etc/containers/containers.conf ]; then
-  log "writing /etc/containers/containers.conf (nofile limit, cgroupfs, runc)"
-  mkdir -p /etc/containers
-  cat >/etc/containers/containers.conf <<'CONF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-runtime = "runc"
-CONF
-fi
-
-# --- artifacts ---------------------------------------------------------------------------------
 mkdir -p "$OUT"
-for c in "${components[@]}"; do
-  case "$c" in
-    sidecar) [ -f sidecar/target/udsproxy-sidecar.jar ] || ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests ;;
-    operator) [ -f operator/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -ntp -q -pl operator -am package -DskipTests
-              [ -f cli/target/udsproxy-cli.jar ] || ./mvnw -B -ntp -q -pl cli -am package -DskipTests ;;
-  esac
-done
+
+# --- jars --------------------------------------------------------------------------------------
+if wants_jib; then
+  [ -f sidecar/target/udsproxy-sidecar.jar ] && [ -f operator/target/quarkus-app/quarkus-run.jar ] \
+    && [ -f cli/target/udsproxy-cli.jar ] || mvn -pl sidecar,operator,cli -am package -DskipTests
+fi
 
 # A root filesystem FROM scratch needs the glibc files its binaries link against: copy exactly what ldd lists
 # (a static binary, busybox-static, lists nothing), at the same paths.
@@ -93,7 +81,8 @@ copy_libs() {
     cp --parents -L "$f" "$rootfs/"
   done
 }
-# The rest of a minimal root: the non-root user 65532 (the images' USER), /tmp, mount points, name lookup.
+# The rest of a minimal root: the non-root user 65532 (the images' USER, owner of its home: --owner below), /tmp,
+# mount points, name lookup.
 base_files() {
   local rootfs=$1
   mkdir -p "$rootfs/etc" "$rootfs/proc" "$rootfs/dev" "$rootfs/sys" "$rootfs/tmp" "$rootfs/home/nonroot"
@@ -101,269 +90,248 @@ base_files() {
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
   printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-  chown 65532:65532 "$rootfs/home/nonroot"
+}
+# scratch_image NAME ROOTFS: the folder as the image docker.io/udsproxy/NAME:VERSION, user 65532, its entrypoint,
+# env and ports from images/NAME/image.json.
+scratch_image() {
+  local name=$1 rootfs=$2; shift 2
+  python3 images/tools/rootfs-image.py --rootfs "$rootfs" --tag "docker.io/udsproxy/$name:$VERSION" \
+    --config "images/$name/image.json" \
+    --out "$OUT/udsproxy-$name-$VERSION.tar" --user 65532:65532 --owner home/nonroot=65532:65532 \
+    --label "org.opencontainers.image.title=udsproxy-$name" --label "org.opencontainers.image.version=$VERSION" "$@"
+  log "wrote $OUT/udsproxy-$name-$VERSION.tar ($(du -h "$OUT/udsproxy-$name-$VERSION.tar" | cut -f1))"
 }
 
-# --- the local base: jlink'ed runtime FROM scratch ---------------------------------------------
+# --- the local base: a jlink'ed runtime FROM scratch ---------------------------------------------
 # Modules: what Netty (jdk.unsupported), Quarkus/Vert.x/fabric8 (naming, net.http, sql, management,
 # jgss, xml) and TLS (crypto) need; no desktop, no compiler.
 MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.xml,java.instrument,jdk.unsupported,jdk.crypto.cryptoki,jdk.management,jdk.naming.dns,jdk.zipfs
-if [ "$BASE" = "$LOCAL_BASE" ] && { wants sidecar || wants operator || wants example-java; }; then
-  stamp="$("$JAVA_HOME/bin/java" -version 2>&1 | head -1) $MODULES r1"
-  if buildah inspect --type image "$LOCAL_BASE" >/dev/null 2>&1 && [ "$(cat "$OUT/base.stamp" 2>/dev/null)" = "$stamp" ]; then
-    log "base $LOCAL_BASE is current"
+BASE_ROOTFS=$OUT/base/rootfs
+if [ -n "${UDSPROXY_IMAGE_BASE:-}" ]; then
+  BASE_REF=$UDSPROXY_IMAGE_BASE
+elif wants_jib; then
+  BASE_REF=tar://$LOCAL_BASE_TAR
+  stamp="$("$JAVA_HOME/bin/java" -version 2>&1 | head -1) $MODULES r2"
+  if [ -f "$LOCAL_BASE_TAR" ] && [ "$(cat "$OUT/base.stamp" 2>/dev/null)" = "$stamp" ]; then
+    log "base $LOCAL_BASE_TAR is current"
   else
-    log "making $LOCAL_BASE from $JAVA_HOME (jlink) ..."
-    ctx="$OUT/base-context"
-    rm -rf "$ctx"; mkdir -p "$ctx/rootfs/opt/java"
+    log "making the base $LOCAL_BASE_TAR from $JAVA_HOME (jlink) ..."
+    rm -rf "$OUT/base"; mkdir -p "$BASE_ROOTFS/opt/java"
     "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files \
-      --compress=zip-6 --output "$ctx/rootfs/opt/java/openjdk"
+      --compress=zip-6 --output "$BASE_ROOTFS/opt/java/openjdk"
     # The runtime links against glibc: copy exactly the files its binaries and libraries need.
-    copy_libs "$ctx/rootfs" "$ctx/rootfs/opt/java/openjdk/bin/java" $(find "$ctx/rootfs/opt/java/openjdk" -name '*.so')
-    base_files "$ctx/rootfs"
-    cp images/base/Containerfile "$ctx/Containerfile"
-    buildah bud --quiet --layers=false -t "$LOCAL_BASE" -f "$ctx/Containerfile" "$ctx" >/dev/null
+    copy_libs "$BASE_ROOTFS" "$BASE_ROOTFS/opt/java/openjdk/bin/java" $(find "$BASE_ROOTFS/opt/java/openjdk" -name '*.so')
+    base_files "$BASE_ROOTFS"
+    python3 images/tools/rootfs-image.py --rootfs "$BASE_ROOTFS" --tag localhost/udsproxy/jre-base:25 \
+      --out "$LOCAL_BASE_TAR" --user 65532:65532 --owner home/nonroot=65532:65532 \
+      --env JAVA_HOME=/opt/java/openjdk --env PATH=/opt/java/openjdk/bin:/usr/bin:/bin --env LANG=C.UTF-8
     echo "$stamp" >"$OUT/base.stamp"
-    log "base $LOCAL_BASE: $(du -sh "$ctx/rootfs" | cut -f1) (runtime $(du -sh "$ctx/rootfs/opt/java/openjdk" | cut -f1))"
+    log "base: $(du -sh "$BASE_ROOTFS" | cut -f1) (runtime $(du -sh "$BASE_ROOTFS/opt/java/openjdk" | cut -f1))"
   fi
 fi
 
-# --- the sidecar's AOT cache, made by the image's own Java --------------------------------------
-# An AOT cache (JDK 25+, JEP 483/515: classes loaded and linked, method profiles) is valid only for the JVM build,
-# jar path and flags it was recorded with, so it is recorded in the image's own root filesystem: a training run
-# of the image's java in a chroot (start, wait for "listening", SIGTERM), then the cache and the flag that uses it
-# (aot.options, read by the ENTRYPOINT) are committed into the image. A base whose Java cannot make one (21)
-# keeps the comment-only aot.options and starts without a cache, as before.
+# --- the sidecar's AOT cache, made by the base's own java ----------------------------------------
+# An AOT cache (JDK 25+, JEP 483/515: classes loaded and linked, method profiles) is valid only for the JVM build
+# and the jars it was recorded with (their size and modification time; the folder may differ: the JVM matches
+# the class path by its longest common prefix). So the training run uses the base's java from the base's root
+# filesystem on disk and the jar as Jib lays it into the image, with Jib's file time (1 s after the epoch). With
+# a pulled base there is no such java here: the image then keeps the comment-only aot.options.
 aot_train() {
-  local name=$1 ctr root
-  ctr=$(buildah from --quiet --pull-never "$name")
-  root=$(buildah mount "$ctr")
-  if unshare --mount --fork bash -euo pipefail -c '
-      root=$1
-      mount --make-rprivate /; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"
-      mkdir -p "$root/tmp/aot-train"
-      MALLOC_ARENA_MAX=1 chroot "$root" /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options \
-        -XX:AOTCacheOutput=/opt/udsproxy/udsproxy-sidecar.aot -Xlog:aot=error -jar /opt/udsproxy/udsproxy-sidecar.jar \
-        --listen 127.0.0.1:15996 --admin 127.0.0.1:15997 --socket-dir /tmp/aot-train \
-        --upstream unix:/tmp/aot-train/app.sock --shutdown-grace 0s --drain-timeout 0s >/dev/null 2>"$root/tmp/aot-train/log" &
-      pid=$!
-      for i in $(seq 1 300); do grep -q "listening on" "$root/tmp/aot-train/log" && break; kill -0 $pid || break; sleep 0.1; done
-      kill -TERM $pid; wait $pid
-      rm -rf "$root/tmp/aot-train"
-      [ -s "$root/opt/udsproxy/udsproxy-sidecar.aot" ]
-    ' train "$root" 2>"$OUT/aot-train.log"; then
-    chmod 0644 "$root/opt/udsproxy/udsproxy-sidecar.aot"
-    echo "-XX:AOTCache=/opt/udsproxy/udsproxy-sidecar.aot" >"$root/opt/udsproxy/aot.options"
-    buildah umount "$ctr" >/dev/null
-    buildah commit --quiet "$ctr" "$name" >/dev/null
-    log "sidecar: AOT cache recorded by the image's java ($(du -h "$OUT/sidecar-context/udsproxy-sidecar.jar" | cut -f1) jar)"
-  else
-    buildah umount "$ctr" >/dev/null
-    log "sidecar: no AOT cache (the image's java could not record one; see $OUT/aot-train.log); it starts without"
+  local dir=images/target/sidecar-root/opt/udsproxy java=$BASE_ROOTFS/opt/java/openjdk/bin/java work
+  if [ -n "${UDSPROXY_IMAGE_BASE:-}" ]; then
+    log "sidecar: no AOT cache (the base $UDSPROXY_IMAGE_BASE is pulled, so its java is not here to record one)"
+    return
   fi
-  buildah rm "$ctr" >/dev/null
+  touch -d @1 "$dir/udsproxy-sidecar.jar"
+  work=$(mktemp -d "$OUT/aot-train.XXXXXX")
+  if MALLOC_ARENA_MAX=1 bash -euo pipefail -c '
+      java=$1 dir=$2 work=$3
+      "$java" @"$dir/jvm.options" -Djava.library.path="$dir/lib" -XX:AOTCacheOutput="$dir/udsproxy-sidecar.aot" \
+        -Xlog:aot=error -jar "$dir/udsproxy-sidecar.jar" --listen 127.0.0.1:15996 --admin 127.0.0.1:15997 \
+        --socket-dir "$work" --upstream "unix:$work/app.sock" --shutdown-grace 0s --drain-timeout 0s \
+        >/dev/null 2>"$work/log" &
+      pid=$!
+      for i in $(seq 1 300); do grep -q "listening on" "$work/log" && break; kill -0 $pid || break; sleep 0.1; done
+      kill -TERM $pid; wait $pid
+      [ -s "$dir/udsproxy-sidecar.aot" ]
+    ' train "$java" "$dir" "$work" 2>"$OUT/aot-train.log"; then
+    chmod 0644 "$dir/udsproxy-sidecar.aot"
+    echo "-XX:AOTCache=/opt/udsproxy/udsproxy-sidecar.aot" >"$dir/aot.options"
+    log "sidecar: AOT cache recorded by the base's java ($(du -h "$dir/udsproxy-sidecar.aot" | cut -f1))"
+  else
+    rm -f "$dir/udsproxy-sidecar.aot"
+    log "sidecar: no AOT cache (the base's java could not record one; see $OUT/aot-train.log); it starts without"
+  fi
+  rm -rf "$work"
 }
 
-# --- the images --------------------------------------------------------------------------------
-for c in "${components[@]}"; do
-  ctx="$OUT/$c-context"
-  rm -rf "$ctx"; mkdir -p "$ctx"
-  case "$c" in
-    sidecar) cp sidecar/target/udsproxy-sidecar.jar sidecar/src/main/jvm/jvm.options "$ctx/"
-             # Netty's epoll and io_uring .so unpacked ahead: the Pod's read-only root leaves Netty no /tmp to
-             # unpack them to.
-             mkdir -p "$ctx/lib"
-             (cd "$ctx/lib" && "$JAVA_HOME/bin/jar" xf ../udsproxy-sidecar.jar META-INF/native \
-               && mv META-INF/native/libnetty_transport_native_epoll_*.so META-INF/native/libnetty_transport_native_io_uring*.so . \
-               && rm -rf META-INF)
-             ls "$ctx"/lib/libnetty_transport_native_epoll_*.so "$ctx"/lib/libnetty_transport_native_io_uring*.so >/dev/null
-             # Replaced by the AOT cache's flag after the training run below, when the image's Java makes one.
-             echo "# no AOT cache: filled in by images/build.sh after the training run" >"$ctx/aot.options" ;;
-    # The udsproxy CLI rides along (kubectl exec deploy/udsproxy-operator -- .../cli/udsproxy check).
-    operator) cp -r operator/target/quarkus-app "$ctx/"; cp cli/target/udsproxy-cli.jar cli/bin/udsproxy "$ctx/" ;;
-    # Compiled here, for the oldest JDK the example supports: the image needs no compiler.
-    example-java) "$JAVA_HOME/bin/javac" --release 21 -Xlint:all -Werror -d "$ctx/classes" examples/java/Example.java ;;
-    example-node) node=$(readlink -f "$(command -v node)")
-                  mkdir -p "$ctx/rootfs/usr/bin"; cp "$node" "$ctx/rootfs/usr/bin/node"
-                  copy_libs "$ctx/rootfs" "$node"; base_files "$ctx/rootfs"
-                  cp examples/node/server.js "$ctx/" ;;
-    toolbox) busybox=$(readlink -f "$(command -v busybox)"); curl=$(readlink -f "$(command -v curl)")
-             mkdir -p "$ctx/rootfs/bin" "$ctx/rootfs/usr/bin" "$ctx/rootfs/www"
-             cp "$busybox" "$ctx/rootfs/bin/busybox"; cp "$curl" "$ctx/rootfs/usr/bin/curl"
-             # Every applet as a link, so that /bin/sh -c "... | grep ..." finds its tools on PATH.
-             for applet in $("$busybox" --list); do
-               [ -e "$ctx/rootfs/bin/$applet" ] || ln -s busybox "$ctx/rootfs/bin/$applet"
-             done
-             copy_libs "$ctx/rootfs" "$busybox" "$curl"; base_files "$ctx/rootfs"
-             echo "hello from the udsproxy toolbox" >"$ctx/rootfs/www/index.html" ;;
-  esac
-  # docker.io/... is what the chart's "udsproxy/<name>" means to a kubelet (e.g. after kind load).
-  name="docker.io/udsproxy/$c:$VERSION"
-  case "$c" in
-    sidecar|operator|example-java) log "building $name on $BASE ..."; args=(--build-arg "BASE=$BASE") ;;
-    *) log "building $name FROM scratch ..."; args=() ;;
-  esac
-  buildah bud --quiet "${args[@]}" -t "$name" -f "images/$c/Containerfile" "$ctx" >/dev/null
-  if [ "$c" = sidecar ]; then aot_train "$name"; fi
-  tar="$OUT/udsproxy-$c-$VERSION.tar"
-  rm -f "$tar"
-  buildah push --quiet "$name" "docker-archive:$tar:$name"
-  log "wrote $tar ($(du -h "$tar" | cut -f1))"
-done
+# --- the Java images: Jib ----------------------------------------------------------------------
+if wants_jib; then
+  jib_goals=()
+  for c in sidecar operator example-java; do wants "$c" && jib_goals+=("jib:buildTar@$c"); done
+  log "laying out ${jib_goals[*]//jib:buildTar@/} (images/pom.xml) ..."
+  mvn -f images/pom.xml generate-resources
+  if wants sidecar; then aot_train; fi
+  log "building ${jib_goals[*]//jib:buildTar@/} with Jib on $BASE_REF ..."
+  mvn -f images/pom.xml "${jib_goals[@]}" -Dudsproxy.image.base="$BASE_REF" -Dudsproxy.images.out="$OUT" \
+    -Djib.baseImageCache="$OUT/jib-cache" -Djib.applicationCache="$OUT/jib-cache" -Djib.disableUpdateChecks=true
+  for c in sidecar operator example-java; do
+    if wants "$c"; then log "wrote $OUT/udsproxy-$c-$VERSION.tar ($(du -h "$OUT/udsproxy-$c-$VERSION.tar" | cut -f1))"; fi
+  done
+fi
 
-# --- the checks: each image's program starts from the tar's root filesystem ----------------------
-# in_image COMPONENT SCRIPT: imports the tar, mounts its root filesystem and runs SCRIPT (bash) in a private
-# mount namespace, as in the Pod: the root read-only, a writable socket folder $root/tmp/sockets (the emptyDir;
-# also at $sockets, a path short enough for a socket address),
-# /proc and /dev (they vanish with the namespace). run CMD... runs CMD in a chroot with the image's ENV and as
-# the image's USER, which must be a non-root uid (Pod Security "restricted", runAsNonRoot).
+# --- the images FROM scratch ---------------------------------------------------------------------
+if wants example-node; then
+  rootfs=$OUT/example-node-rootfs; rm -rf "$rootfs"
+  node=$(readlink -f "$(command -v node)")
+  mkdir -p "$rootfs/usr/bin" "$rootfs/opt/example-node"; cp "$node" "$rootfs/usr/bin/node"
+  copy_libs "$rootfs" "$node"; base_files "$rootfs"
+  cp examples/node/server.js "$rootfs/opt/example-node/"
+  scratch_image example-node "$rootfs"
+fi
+if wants toolbox; then
+  rootfs=$OUT/toolbox-rootfs; rm -rf "$rootfs"
+  busybox=$(readlink -f "$(command -v busybox)"); curl=$(readlink -f "$(command -v curl)")
+  mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/www"
+  cp "$busybox" "$rootfs/bin/busybox"; cp "$curl" "$rootfs/usr/bin/curl"
+  # Every applet as a link, so that /bin/sh -c "... | grep ..." finds its tools on PATH.
+  for applet in $("$busybox" --list); do
+    [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
+  done
+  copy_libs "$rootfs" "$busybox" "$curl"; base_files "$rootfs"
+  echo "hello from the udsproxy toolbox" >"$rootfs/www/index.html"
+  # No entrypoint (image.json): `kubectl run ... -- curl -s URL` runs its args.
+  scratch_image toolbox "$rootfs"
+fi
+
+# --- the checks: each tar loaded into a container engine and run as the Pod runs it -----------------
+engine=${UDSPROXY_IMAGE_ENGINE:-$(command -v podman || command -v docker || true)}
+if [ -z "$engine" ]; then
+  log "no podman or docker here: the tars were built but not run (UDSPROXY_IMAGE_ENGINE names one)"
+  log "done in $(( $(date +%s) - started ))s; tars in $OUT"
+  exit 0
+fi
+engine_name=$(basename "$engine")
 ctrs=()
-trap 'for c in "${ctrs[@]}"; do buildah umount "$c" >/dev/null 2>&1 || true; buildah rm "$c" >/dev/null 2>&1 || true; done' EXIT
-in_image() {
-  local c=$1 script=$2 tar="$OUT/udsproxy-$1-$VERSION.tar" ctr root user
-  ctr=$(buildah from --quiet --pull-never "docker-archive:$tar"); ctrs+=("$ctr")
-  root=$(buildah mount "$ctr")
-  user=$(buildah inspect --format '{{.OCIv1.Config.User}}' "$ctr")
+trap 'for c in "${ctrs[@]}"; do "$engine" rm -f -t 0 "$c" >/dev/null 2>&1 || true; done' EXIT
+# load COMPONENT: the tar into the engine, tagged docker.io/udsproxy/NAME:VERSION (the name the chart and the
+# compose example use; podman files Jib's short name udsproxy/NAME under localhost/); prints that name. The image's
+# USER must be a non-root uid (Pod Security "restricted", runAsNonRoot).
+load() {
+  local c=$1 name="docker.io/udsproxy/$1:$VERSION" user before loaded out id
+  before=$(for n in "$name" "localhost/udsproxy/$c:$VERSION"; do "$engine" image inspect --format '{{.Id}}' "$n" 2>/dev/null; done | sort -u)
+  out=$("$engine" load -i "$OUT/udsproxy-$c-$VERSION.tar" 2>&1) || { log "$engine_name load of $c failed: $out"; exit 1; }
+  loaded=$(sed -n 's/^Loaded image[^:]*: *//p' <<<"$out" | head -1)
+  [ -n "$loaded" ] || { log "$engine_name load of $c named no image: $out"; exit 1; }
+  [ "$loaded" = "$name" ] || "$engine" tag "$loaded" "$name"
+  # The image this load untagged (an earlier build) goes, so that rebuilds do not pile up in the engine's storage.
+  for id in $before; do
+    if [ "$id" != "$("$engine" image inspect --format '{{.Id}}' "$name")" ]; then "$engine" rmi "$id" >/dev/null 2>&1 || true; fi
+  done
+  user=$("$engine" image inspect --format '{{.Config.User}}' "$name")
   case "$user" in
-    0|0:*|root|root:*|"") log "$tar: USER is '${user}', not a non-root uid"; exit 1 ;;
-    *[!0-9:]*) log "$tar: USER '$user' is not numeric (runAsNonRoot cannot verify a name)"; exit 1 ;;
+    0|0:*|root|root:*|"") log "$c: USER is '${user}', not a non-root uid"; exit 1 ;;
+    *[!0-9:]*) log "$c: USER '$user' is not numeric (runAsNonRoot cannot verify a name)"; exit 1 ;;
   esac
-  IMAGE_NAME=$c IMAGE_USER=$user IMAGE_ENV=$(buildah inspect --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$ctr") \
-  IMAGE_ENTRYPOINT=$(buildah inspect --format '{{range .OCIv1.Config.Entrypoint}}{{.}} {{end}}' "$ctr") \
-  unshare --mount --fork bash -euo pipefail -c '
-    root=$1
-    image_env=(); while read -r line; do [ -z "$line" ] || image_env+=("$line"); done <<<"$IMAGE_ENV"
-    read -ra entrypoint <<<"$IMAGE_ENTRYPOINT"
-    chroot_bin=$(command -v chroot)
-    mkdir -p "$root/tmp/sockets"
-    mount --make-rprivate /; mount --bind "$root" "$root"; mount -o remount,bind,ro "$root"
-    mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"
-    mount -t tmpfs -o mode=0770,uid=65532,gid=65532 sockets "$root/tmp/sockets"
-    # The same folder at a short host path: $root is too long for a Unix socket address (108 bytes).
-    sockets=$(mktemp -d /tmp/udsproxy-check.XXXXXX); mount --bind "$root/tmp/sockets" "$sockets"
-    trap '"'"'umount "$sockets" 2>/dev/null; rmdir "$sockets"'"'"' EXIT
-    run() { env -i "${image_env[@]}" "$chroot_bin" --userspec="$IMAGE_USER" "$root" "$@"; }
-    '"$script" check "$root"
-  buildah umount "$ctr" >/dev/null
+  echo "$name"
 }
+# As in the Pod: the root read-only, the image's USER, a tmpfs socket folder (the emptyDir; podman 4.3 takes no
+# uid= for it, hence 1777), the host's network
+# namespace (so no network is created on the host and the checks reach the ports on 127.0.0.1).
+run_args=(--read-only --network host --tmpfs /tmp/sockets:rw,mode=1777)
 
 if wants sidecar; then
-  log "checking the sidecar: java and the sidecar start from its root filesystem (chroot, uid 65532) ..."
-  # As in the Pod: a read-only root (the sidecar then cannot unpack Netty's epoll library to /tmp), a writable
-  # socket folder (the emptyDir), MALLOC_ARENA_MAX from the image's ENV.
-  in_image sidecar '
-    run /opt/java/openjdk/bin/java -version 2>&1 | sed "s/^/  image: /"
-    run /opt/java/openjdk/bin/java @/opt/udsproxy/jvm.options -jar /opt/udsproxy/udsproxy-sidecar.jar --help >/tmp/udsproxy-image-help.txt
-    grep -q -- "--upstream=unix:PATH" /tmp/udsproxy-image-help.txt || { echo "images: the sidecar --help in the image printed no usage" >&2; exit 1; }
-    echo "  image: sidecar --help printed its usage"
-    # The image as the Pod runs it: the entrypoint flags, a socket folder, the admin port on loopback.
-    # Not through run(): a backgrounded function is a subshell, and kill would end it, not the JVM (seen: a
-    # sidecar left running on the check'"'"'s ports). chroot execs java, so $! is the JVM.
-    # The ENTRYPOINT itself (jvm.options and aot.options), timed from the exec to the first /healthz 200.
-    started_ns=$(date +%s%N)
-    MALLOC_ARENA_MAX=1 chroot --userspec=65532:65532 "$root" "${entrypoint[@]}" \
-      --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock \
-      >/tmp/udsproxy-image-run.log 2>&1 &
-    pid=$!
-    status=""
-    for i in $(seq 1 500); do
-      if status=$( { exec 3<>/dev/tcp/127.0.0.1/15999 && printf "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >&3 && head -1 <&3; } 2>/dev/null ); then
-        break
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.02
-    done
-    healthz_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
-    # The operator'"'"'s classic-mode postStart hook: the image'"'"'s own java runs the jar'"'"'s await subcommand (no shell).
-    if [ "${status:-}" != "${status#* 200}" ]; then
-      run /opt/java/openjdk/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -XX:-UsePerfData \
-        -jar /opt/udsproxy/udsproxy-sidecar.jar await --admin 127.0.0.1:15999 --timeout 10s \
-        || { echo "images: the await subcommand (classic-mode postStart hook) failed in the image" >&2; exit 1; }
-      echo "  image: await --admin 127.0.0.1:15999 (the classic-mode postStart hook) returned 0"
-    fi
-    # The "listening on ... (transport)" line follows the start of the admin port by a moment.
-    for i in $(seq 1 50); do grep -q "listening on" /tmp/udsproxy-image-run.log && break; sleep 0.1; done
-    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-    case "${status:-}" in
-      *" 200"*) echo "  image: the sidecar started from the image answered /healthz: ${status//[[:cntrl:]]/}" ;;
-      *) echo "images: the sidecar in the image did not answer /healthz (${status:-no connection}); its log:" >&2
-         cat /tmp/udsproxy-image-run.log >&2; exit 1 ;;
-    esac
-    if ! grep -qE "\((io_uring|epoll)\)" /tmp/udsproxy-image-run.log; then
-      echo "images: the sidecar in the image (read-only root) used neither io_uring nor epoll; its log:" >&2
-      cat /tmp/udsproxy-image-run.log >&2; exit 1
-    fi
-    echo "  image: read-only root, native transport from /opt/udsproxy/lib: $(grep -o "listening on [^,]*" /tmp/udsproxy-image-run.log)"
-    if grep -q "aot.*error\|AOTCache.*mismatch\|Unable to map shared" /tmp/udsproxy-image-run.log; then
-      echo "images: the image'"'"'s AOT cache was rejected by its java; its log:" >&2
-      cat /tmp/udsproxy-image-run.log >&2; exit 1
-    fi
-    if grep -q "^-XX:AOTCache=" "$root/opt/udsproxy/aot.options"; then aot="with the image'"'"'s AOT cache"; else aot="no AOT cache"; fi
-    echo "  image: start to /healthz 200: ${healthz_ms} ms, ${aot} (the ENTRYPOINT in a chroot, this host'"'"'s CPU)"
-  '
+  image=$(load sidecar)
+  log "checking the sidecar: $image from its tar in $engine_name (read-only root, uid 65532) ..."
+  "$engine" run --rm "${run_args[@]}" "$image" --help >"$OUT/sidecar-help.txt"
+  grep -q -- "--upstream=unix:PATH" "$OUT/sidecar-help.txt" || { log "the sidecar --help in the image printed no usage"; exit 1; }
+  echo "  image: sidecar --help printed its usage"
+  # The ENTRYPOINT itself (jvm.options and aot.options), timed from `run` to the first /healthz 200.
+  started_ns=$(date +%s%N)
+  ctr=$("$engine" run -d "${run_args[@]}" "$image" --listen 127.0.0.1:15998 --admin 127.0.0.1:15999 \
+    --socket-dir /tmp/sockets --upstream unix:/tmp/sockets/app.sock); ctrs+=("$ctr")
+  status=""
+  for i in $(seq 1 500); do
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://127.0.0.1:15999/healthz 2>/dev/null) || true
+    [ "$status" = 200 ] && break
+    [ "$("$engine" inspect --format '{{.State.Running}}' "$ctr")" = true ] || break
+    sleep 0.02
+  done
+  healthz_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+  for i in $(seq 1 50); do "$engine" logs "$ctr" 2>&1 | grep -q "listening on" && break; sleep 0.1; done
+  logs=$("$engine" logs "$ctr" 2>&1)
+  if [ "$status" != 200 ]; then log "the sidecar in the image did not answer /healthz (${status:-no answer}); its log:"; echo "$logs" >&2; exit 1; fi
+  echo "  image: the sidecar answered /healthz 200"
+  # The operator's classic-mode postStart hook: the image's own java runs the jar's await subcommand (no shell).
+  "$engine" exec "$ctr" /opt/java/openjdk/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -XX:-UsePerfData \
+    -jar /opt/udsproxy/udsproxy-sidecar.jar await --admin 127.0.0.1:15999 --timeout 10s \
+    || { log "the await subcommand (classic-mode postStart hook) failed in the image"; exit 1; }
+  echo "  image: await --admin 127.0.0.1:15999 (the classic-mode postStart hook) returned 0"
+  if ! grep -qE "\((io_uring|epoll)\)" <<<"$logs"; then
+    log "the sidecar in the image (read-only root) used neither io_uring nor epoll; its log:"; echo "$logs" >&2; exit 1
+  fi
+  echo "  image: read-only root, native transport from /opt/udsproxy/lib: $(grep -o "listening on [^,]*" <<<"$logs" | head -1)"
+  if grep -q "aot.*error\|AOTCache.*mismatch\|Unable to map shared\|shared class paths mismatch" <<<"$logs"; then
+    log "the image's AOT cache was rejected by its java; its log:"; echo "$logs" >&2; exit 1
+  fi
+  if grep -q "^-XX:AOTCache=" images/target/sidecar-root/opt/udsproxy/aot.options 2>/dev/null; then aot="with the image's AOT cache"; else aot="no AOT cache"; fi
+  echo "  image: start to /healthz 200: ${healthz_ms} ms from '$engine_name run', ${aot}; the JVM: $(grep -o "listening [0-9]* ms after main()" <<<"$logs" | head -1)"
+  "$engine" rm -f -t 0 "$ctr" >/dev/null
 fi
 
 if wants operator; then
-  log "checking the operator image: the udsproxy CLI it carries runs from its root filesystem (chroot, uid 65532) ..."
-  in_image operator '
-    out=$(run /opt/java/openjdk/bin/java -jar /opt/udsproxy-operator/cli/udsproxy-cli.jar --help 2>&1) || true
-    case "$out" in
-      *inject*check*|*check*inject*) echo "  image: /opt/udsproxy-operator/cli/udsproxy-cli.jar --help lists inject and check" ;;
-      *) echo "images: the CLI in the operator image printed: $out" >&2; exit 1 ;;
-    esac
-  '
+  image=$(load operator)
+  log "checking the operator image: the udsproxy CLI it carries ($engine_name, read-only root, uid 65532) ..."
+  out=$("$engine" run --rm "${run_args[@]}" --entrypoint /opt/java/openjdk/bin/java "$image" \
+    -XX:-UsePerfData -jar /opt/udsproxy-operator/cli/udsproxy-cli.jar --help 2>&1) || true
+  case "$out" in
+    *inject*check*|*check*inject*) echo "  image: /opt/udsproxy-operator/cli/udsproxy-cli.jar --help lists inject and check" ;;
+    *) log "the CLI in the operator image printed: $out"; exit 1 ;;
+  esac
 fi
 
-# The example's own entrypoint on a socket in the socket folder, as the injected sidecar names it; the answer
-# read over that socket by the host's curl.
-read -r -d '' check_example <<'SCRIPT' || true
-    lang=${IMAGE_NAME#example-}
-    env -i "${image_env[@]}" UDSPROXY_SOCKET=/tmp/sockets/app.sock "$chroot_bin" --userspec="$IMAGE_USER" "$root" \
-      "${entrypoint[@]}" >/tmp/udsproxy-image-example.log 2>&1 &
-    pid=$!
-    for i in $(seq 1 100); do { [ -S "$sockets/app.sock" ] || ! kill -0 "$pid" 2>/dev/null; } && break; sleep 0.1; done
-    answer=$(curl -sS --max-time 5 --unix-socket "$sockets/app.sock" http://app/image-check 2>&1) || true
-    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-    if [ "$answer" != "hello from example-$lang over unix, path /image-check" ]; then
-      echo "images: example-$lang from its image (${entrypoint[*]}) answered: ${answer:-nothing}; its log:" >&2
-      cat /tmp/udsproxy-image-example.log >&2; exit 1
-    fi
-    echo "  image: ${entrypoint[*]} (uid $IMAGE_USER, read-only root) answered over its socket: $answer"
-SCRIPT
-for c in example-java example-node; do
-  if wants "$c"; then
-    log "checking $c: its entrypoint serves HTTP on a socket from the image's root filesystem ..."
-    in_image "$c" "$check_example"
+# The example's own entrypoint on a socket in a host folder, as the injected sidecar names it; the answer read
+# over that socket by the host's curl.
+check_example() {
+  local c=$1 lang=${1#example-} image dir answer
+  image=$(load "$c")
+  log "checking $c: its entrypoint serves HTTP on a socket ($engine_name, read-only root, uid 65532) ..."
+  dir=$(mktemp -d "$OUT/check-$lang.XXXXXX"); chmod 0777 "$dir"
+  ctr=$("$engine" run -d --read-only --network none -v "$dir:/tmp/sockets" -e UDSPROXY_SOCKET=/tmp/sockets/app.sock "$image"); ctrs+=("$ctr")
+  for i in $(seq 1 100); do [ -S "$dir/app.sock" ] && break; sleep 0.1; done
+  answer=$(curl -sS --max-time 5 --unix-socket "$dir/app.sock" http://app/image-check 2>&1) || true
+  if [ "$answer" != "hello from example-$lang over unix, path /image-check" ]; then
+    log "$c from its image answered: ${answer:-nothing}; its log:"; "$engine" logs "$ctr" >&2; exit 1
   fi
-done
+  echo "  image: $c (read-only root, no network) answered over its socket: $answer"
+  "$engine" rm -f -t 0 "$ctr" >/dev/null; rm -rf "$dir"
+}
+for c in example-java example-node; do if wants "$c"; then check_example "$c"; fi; done
 
-read -r -d '' check_toolbox <<'SCRIPT' || true
-    out=$(run /bin/sh -c 'echo "$(id -u) $(curl --version | head -1 | cut -d" " -f1-2)" | grep "^65532 curl "') \
-      || { echo "images: the toolbox has no working sh, id, curl, head, cut or grep" >&2; exit 1; }
-    echo "  image: sh, id, curl, head, cut and grep run (uid and curl: $out)"
-    # The tiny HTTP service for egress tests, as its Containerfile names it.
-    env -i "${image_env[@]}" "$chroot_bin" --userspec="$IMAGE_USER" "$root" /bin/busybox httpd -f -p 127.0.0.1:15997 -h /www &
-    pid=$!
-    answer=""
-    for i in $(seq 1 50); do answer=$(run curl -fsS --max-time 2 http://127.0.0.1:15997/ 2>/dev/null) && break; sleep 0.1; done
-    via_wget=$(run wget -qO- http://127.0.0.1:15997/ 2>&1) || true
-    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-    if [ "$answer" != "hello from the udsproxy toolbox" ] || [ "$via_wget" != "$answer" ]; then
-      echo "images: busybox httpd in the toolbox answered curl with '$answer', wget with '$via_wget'" >&2; exit 1
-    fi
-    echo "  image: busybox httpd -f -p PORT -h /www serves '$answer' (curl and wget)"
-    # The chart's helm test script under the toolbox's sh: it must get as far as asking the API server (none here).
-    cp charts/udsproxy-operator/files/test-injection.sh "$root/tmp/sockets/"
-    rc=0
-    out=$(env -i "${image_env[@]}" KUBE_API=http://127.0.0.1:1 KUBE_TOKEN_FILE=/etc/passwd KUBE_CA_FILE=/dev/null \
-      TEST_NAMESPACE=default "$chroot_bin" --userspec="$IMAGE_USER" "$root" /bin/sh /tmp/sockets/test-injection.sh 2>&1) || rc=$?
-    if [ "$rc" != 1 ] || [[ "$out" != *"FAIL: could not reach the API server at http://127.0.0.1:1"* ]]; then
-      echo "images: the chart's helm test script in the toolbox exited $rc: $out" >&2; exit 1
-    fi
-    echo "  image: the chart's test-injection.sh runs under its sh and curl: '${out##*$'\n'}'"
-SCRIPT
 if wants toolbox; then
-  log "checking the toolbox: sh, curl, wget, httpd and the helm test script from its root filesystem ..."
-  in_image toolbox "$check_toolbox"
+  image=$(load toolbox)
+  log "checking the toolbox: sh, curl, wget, httpd and the helm test script ($engine_name, read-only root, uid 65532) ..."
+  out=$("$engine" run --rm "${run_args[@]}" "$image" /bin/sh -c 'echo "$(id -u) $(curl --version | head -1 | cut -d" " -f1-2)" | grep "^65532 curl "') \
+    || { log "the toolbox has no working sh, id, curl, head, cut or grep"; exit 1; }
+  echo "  image: sh, id, curl, head, cut and grep run (uid and curl: $out)"
+  # The tiny HTTP service for egress tests, as the walkthrough runs it.
+  ctr=$("$engine" run -d "${run_args[@]}" "$image" /bin/busybox httpd -f -p 127.0.0.1:15997 -h /www); ctrs+=("$ctr")
+  answer=""
+  for i in $(seq 1 50); do answer=$(curl -fsS --max-time 2 http://127.0.0.1:15997/ 2>/dev/null) && break; sleep 0.1; done
+  via_wget=$("$engine" exec "$ctr" wget -qO- http://127.0.0.1:15997/ 2>&1) || true
+  "$engine" rm -f -t 0 "$ctr" >/dev/null
+  if [ "$answer" != "hello from the udsproxy toolbox" ] || [ "$via_wget" != "$answer" ]; then
+    log "busybox httpd in the toolbox answered curl with '$answer', wget with '$via_wget'"; exit 1
+  fi
+  echo "  image: busybox httpd -f -p PORT -h /www serves '$answer' (curl and wget)"
+  # The chart's helm test script under the toolbox's sh: it must get as far as asking the API server (none here).
+  rc=0
+  out=$("$engine" run --rm "${run_args[@]}" -v "$PWD/charts/udsproxy-operator/files/test-injection.sh:/test-injection.sh:ro" \
+    -e KUBE_API=http://127.0.0.1:1 -e KUBE_TOKEN_FILE=/etc/passwd -e KUBE_CA_FILE=/dev/null -e TEST_NAMESPACE=default \
+    "$image" /bin/sh /test-injection.sh 2>&1) || rc=$?
+  if [ "$rc" != 1 ] || [[ "$out" != *"FAIL: could not reach the API server at http://127.0.0.1:1"* ]]; then
+    log "the chart's helm test script in the toolbox exited $rc: $out"; exit 1
+  fi
+  echo "  image: the chart's test-injection.sh runs under its sh and curl: '${out##*$'\n'}'"
 fi
-log "done in $(( $(date +%s) - started ))s; tars in $OUT"
+log "done in $(( $(date +%s) - started ))s; tars in $OUT (loaded into $engine_name)"

@@ -25,7 +25,7 @@ class ExampleManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"java", "node"})
-    void deploymentOptsInAndServiceTargetsTheNamedAppPort(String example) throws IOException {
+    void deploymentOptsInAndServiceTargetsTheNamedAppPort(String example) throws Exception {
         Rendered manifests = Rendered.parse(Files.readString(Repo.examples().resolve(example + "/deployment.yaml")));
         Deployment deployment = manifests.all(Deployment.class).get(0);
         Service service = manifests.all(Service.class).get(0);
@@ -46,7 +46,7 @@ class ExampleManifestsTest {
         assertThat(service.getSpec().getSelector())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
         // The app comes in the project's own image (images/build.sh), which a kind node has after
-        // `kind load image-archive`: the tag is the one build.sh writes, and the node never pulls it.
+        // `kind load image-archive`: the tag is the project version, which build.sh writes, and the node never pulls it.
         assertThat(app.getImage()).isEqualTo("udsproxy/example-" + example + ":" + buildVersion());
         assertThat(app.getImagePullPolicy()).isEqualTo("IfNotPresent");
         // The command runs what the image's ENTRYPOINT runs: the same program and every image path it names.
@@ -61,19 +61,36 @@ class ExampleManifestsTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getConfigMap() != null);
     }
 
-    /** VERSION= in images/build.sh: the tag of every image it builds. */
+    /** The project version (the root pom's): the tag of every image images/build.sh builds. */
     static String buildVersion() throws IOException {
-        Matcher version = Pattern.compile("(?m)^VERSION=(\\S+)$").matcher(
-                Files.readString(Repo.root().resolve("images/build.sh")));
-        assertThat(version.find()).as("VERSION= in images/build.sh").isTrue();
+        Matcher version = Pattern.compile("<artifactId>udsproxy-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Repo.root().resolve("pom.xml")));
+        assertThat(version.find()).as("the version of udsproxy-parent in pom.xml").isTrue();
         return version.group(1);
     }
 
-    static List<String> entrypoint(String example) throws IOException {
-        Path containerfile = Repo.root().resolve("images/example-" + example + "/Containerfile");
-        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$").matcher(Files.readString(containerfile));
-        assertThat(entrypoint.find()).as("an exec-form ENTRYPOINT in %s", containerfile).isTrue();
-        return new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
-        });
+    /**
+     * The image's ENTRYPOINT as its one definition names it: the Jib execution of images/pom.xml for an image on
+     * the JRE base (java), images/example-NAME/image.json for one FROM scratch (node).
+     */
+    static List<String> entrypoint(String example) throws Exception {
+        Path json = Repo.root().resolve("images/example-" + example + "/image.json");
+        if (Files.exists(json)) {
+            return new ObjectMapper().convertValue(new ObjectMapper().readTree(json.toFile()).get("entrypoint"),
+                    new TypeReference<List<String>>() {
+                    });
+        }
+        Path pom = Repo.root().resolve("images/pom.xml");
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
+        var xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        var args = (org.w3c.dom.NodeList) xpath.evaluate("//execution[id='example-" + example
+                + "']/configuration/container/entrypoint/arg", doc, javax.xml.xpath.XPathConstants.NODESET);
+        assertThat(args.getLength()).as("the entrypoint of the Jib execution example-%s in %s", example, pom)
+                .isPositive();
+        List<String> entrypoint = new java.util.ArrayList<>();
+        for (int i = 0; i < args.getLength(); i++) {
+            entrypoint.add(args.item(i).getTextContent().trim());
+        }
+        return entrypoint;
     }
 }

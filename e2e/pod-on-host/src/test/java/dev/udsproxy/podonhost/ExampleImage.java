@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.tools.ToolProvider;
 
 /**
- * An example app's image (udsproxy/example-LANG, images/example-LANG/Containerfile) on the host: each COPY
- * destination a host folder with what images/build.sh puts into the build context, the base image's Java at
- * /opt/java/openjdk the test JVM's, and the image's root filesystem the host binaries build.sh copies. A
- * container of this image runs only what the image has: a program outside it is an error, as in the Pod.
+ * An example app's image (udsproxy/example-LANG) on the host. The two images/build.sh makes (example-java,
+ * example-node) come from their tars: the files of their own layers extracted into a host folder. The others from
+ * the example's own Containerfile (examples/NAME/Containerfile): each COPY destination a host folder with what its
+ * build context holds. The base image's Java at /opt/java/openjdk is the test JVM's. A container of this image
+ * runs only what the image has: a program outside it is an error, as in the Pod.
  */
 final class ExampleImage {
     /** The images the examples' Deployments name, as the kubelet resolves them after `kind load`. */
@@ -48,13 +48,17 @@ final class ExampleImage {
     }
 
     static ExampleImage of(Path repo, String component, Path hostDir, Path javaHome) throws IOException {
-        Containerfile file = Containerfile.parse(containerfile(repo, component));
+        if (BuiltImages.COMPONENTS.contains(component)) {
+            return fromArchive(BuiltImages.archive(repo, component), component, hostDir, javaHome);
+        }
+        Containerfile file = Containerfile.parse(exampleFolder(repo, component).resolve("Containerfile"));
         Map<String, Path> paths = new LinkedHashMap<>();
         Map<String, String> env = new LinkedHashMap<>();
         if (file.from().equals("${BASE}")) {
-            // The JRE base (images/base/Containerfile, or eclipse-temurin): Java at /opt/java/openjdk, its ENV.
+            // A JRE base (eclipse-temurin, or the local one): Java at /opt/java/openjdk, the base's ENV, which the
+            // Java example's image (built on the local base) carries as it is.
             paths.put(HostImages.BASE_JAVA_HOME, javaHome);
-            env.putAll(Containerfile.parse(repo.resolve("images/base/Containerfile")).env());
+            env.putAll(BuiltImages.archive(repo, "example-java").env());
         } else if (!file.from().equals("scratch")) {
             throw new IllegalStateException(file.file() + ": FROM " + file.from() + " is neither ${BASE} nor scratch,"
                     + " the only bases this test maps to the host");
@@ -65,24 +69,40 @@ final class ExampleImage {
             }
         }
         env.putAll(file.env());
-        String imagePath = env.getOrDefault("PATH", "");
-        ExampleImage image = new ExampleImage(component, paths, Map.of(), List.of(), imagePath);
-        // The image's PATH names image folders: the process sees their host copies.
-        env.replaceAll((key, value) -> key.equals("PATH") ? List.of(value.split(":")).stream().map(image::toHost)
-                .collect(Collectors.joining(":")) : value);
         if (file.entrypoint().isEmpty()) {
             throw new IllegalStateException(file.file() + " has no ENTRYPOINT");
         }
-        return new ExampleImage(component, paths, Map.copyOf(env), file.entrypoint(), imagePath);
+        return withHostPath(component, paths, env, file.entrypoint());
     }
 
     /**
-     * images/example-LANG/Containerfile for the images images/build.sh makes; else the Containerfile in the example's
-     * own folder (examples/NAME/Containerfile for udsproxy/example-NAME), whose build context is that folder.
+     * An image images/build.sh made: the files of its own layers extracted below {@code hostDir}, each top folder
+     * of them mapped to its copy; on a JRE base (layers of Jib's), the base's Java at /opt/java/openjdk is this JVM.
      */
-    private static Path containerfile(Path repo, String component) {
-        Path built = repo.resolve("images").resolve(component).resolve("Containerfile");
-        return Files.exists(built) ? built : exampleFolder(repo, component).resolve("Containerfile");
+    private static ExampleImage fromArchive(ImageArchive image, String component, Path hostDir, Path javaHome)
+            throws IOException {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        if (image.env().containsKey("JAVA_HOME")) {
+            paths.put(HostImages.BASE_JAVA_HOME, javaHome);
+        }
+        for (String file : image.extractOwnLayers(hostDir)) {
+            String top = file.substring(0, file.indexOf('/', 1) < 0 ? file.length() : file.indexOf('/', 1));
+            paths.putIfAbsent(top, hostDir.resolve(top.substring(1)));
+        }
+        if (image.entrypoint().isEmpty()) {
+            throw new IllegalStateException(image.tar() + " has no ENTRYPOINT");
+        }
+        return withHostPath(component, paths, new LinkedHashMap<>(image.env()), image.entrypoint());
+    }
+
+    /** The image with its PATH, which names image folders, moved to their host copies for the process. */
+    private static ExampleImage withHostPath(String component, Map<String, Path> paths, Map<String, String> env,
+            List<String> entrypoint) {
+        String imagePath = env.getOrDefault("PATH", "");
+        ExampleImage image = new ExampleImage(component, paths, Map.of(), List.of(), imagePath);
+        env.replaceAll((key, value) -> key.equals("PATH") ? List.of(value.split(":")).stream().map(image::toHost)
+                .collect(Collectors.joining(":")) : value);
+        return new ExampleImage(component, paths, Map.copyOf(env), entrypoint, imagePath);
     }
 
     private static Path exampleFolder(Path repo, String component) {
@@ -90,44 +110,14 @@ final class ExampleImage {
     }
 
     /**
-     * What images/build.sh puts into the build context under each name the Containerfile copies. Mirrors
-     * build.sh: Example.java compiled for Java 21 into classes/, server.js as it is, and a rootfs/ whose only
-     * program is the host's node at /usr/bin/node (with its libraries, which the host has where ldd found them).
+     * A COPY of an example's own Containerfile (examples/NAME/Containerfile): the context is its folder, as `podman
+     * build examples/NAME` has it (after the example's own build, which made what it copies).
      */
     private static void copyInto(Path repo, Containerfile file, String component, String source, String destination,
             Path hostDir, Map<String, Path> paths) throws IOException {
-        String key = component + ":" + source;
-        if (key.equals("example-node:rootfs/") && destination.equals("/")) {
-            Path node = hostProgram("node").toRealPath();
-            paths.put("/usr/bin/node", node);
-            return;
-        }
         Path target = Files.createDirectories(hostDir.resolve(destination.substring(1)));
         paths.put(destination.endsWith("/") ? destination.substring(0, destination.length() - 1) : destination, target);
-        switch (key) {
-            case "example-java:classes/" -> {
-                // build.sh's flags; the class path named, or the compiler would take the test JVM's, whose missing
-                // target/classes (a module of tests only) warns, and -Werror makes that fatal.
-                int exit = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "21", "-Xlint:all",
-                        "-Werror", "-classpath", target.toString(), "-d", target.toString(),
-                        repo.resolve("examples/java/Example.java").toString());
-                if (exit != 0) {
-                    throw new IllegalStateException("javac of examples/java/Example.java failed (" + exit + ")");
-                }
-            }
-            case "example-node:server.js" -> Files.copy(repo.resolve("examples/node/server.js"),
-                    target.resolve("server.js"), StandardCopyOption.REPLACE_EXISTING);
-            default -> {
-                Path folder = exampleFolder(repo, component);
-                if (!file.file().startsWith(folder)) {
-                    throw new IllegalStateException(file.file() + " copies " + source + " to " + destination
-                            + ", which this test does not know how to build (see images/build.sh)");
-                }
-                // The example's own Containerfile: the context is its folder, as `podman build examples/NAME` has it
-                // (after the example's own build, which made what it copies).
-                copyTree(folder.resolve(source), target, file);
-            }
-        }
+        copyTree(exampleFolder(repo, component).resolve(source), target, file);
     }
 
     /** COPY of one context path into a folder: a file by its name, a folder's content as it is. */
@@ -150,16 +140,6 @@ final class ExampleImage {
                 }
             }
         }
-    }
-
-    private static Path hostProgram(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(dir, program);
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(program + " is not on the host's PATH: images/build.sh copies it from there");
     }
 
     String name() {

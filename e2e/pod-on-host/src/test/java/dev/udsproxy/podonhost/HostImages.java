@@ -1,101 +1,74 @@
 package dev.udsproxy.podonhost;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What the container images bring, taken from the host. The sidecar image is read from
- * images/sidecar/Containerfile: its COPY destination becomes a folder holding the same jar and
- * jvm.options (copies, so a rebuild of sidecar/ cannot swap the jar under a running process), and
- * its ENTRYPOINT runs with that folder and this JVM in place of the base image's
- * /opt/java/openjdk. Like the image, it puts nothing of ours on PATH. The examples' images
+ * What the container images bring, taken from the images themselves: the sidecar image's tar as images/build.sh
+ * writes it ({@link BuiltImages}). The files of its own layers (the jar, jvm.options, lib/ with Netty's native
+ * libraries, aot.options) are extracted into a host folder, fresh for each Pod so a rebuild cannot swap the jar
+ * under a running process, and its ENTRYPOINT and ENV run with that folder and this JVM in place of the base
+ * image's /opt/java/openjdk. Like the image, it puts nothing of ours on PATH. The examples' images
  * (udsproxy/example-LANG) are mapped by {@link ExampleImage}, each next to the sidecar's folder.
  */
 record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, String destination,
-        Map<String, String> containerfileEnv, Path repo, Map<String, ExampleImage> examples) {
+        Map<String, String> ownEnv, Path repo, Map<String, ExampleImage> examples) {
     /** Where the base images keep Java (images/README.md); the temurin images also set JAVA_HOME to it. */
     static final String BASE_JAVA_HOME = "/opt/java/openjdk";
-    private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(.+)\\s+(\\S+/)\\s*$");
-    private static final Pattern ENV = Pattern.compile("(?m)^ENV\\s+([A-Z_][A-Z0-9_]*)=(\\S+)\\s*$");
-    private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$");
 
     static HostImages of(Path repo, Path imageDir) throws IOException {
-        Path containerfile = repo.resolve("images/sidecar/Containerfile");
-        String text = Files.readString(containerfile);
-        Matcher copy = COPY.matcher(text);
-        Matcher entrypoint = ENTRYPOINT.matcher(text);
-        if (!copy.find() || !entrypoint.find()) {
-            throw new IllegalStateException(containerfile + ": expected a COPY into a folder and an exec-form"
-                    + " ENTRYPOINT [...]");
+        ImageArchive image = BuiltImages.archive(repo, "sidecar");
+        Path root = imageDir.resolveSibling(imageDir.getFileName() + "-rootfs");
+        List<String> files = image.extractOwnLayers(root);
+        // The one folder the image's own files are in (/opt/udsproxy/): it becomes imageDir.
+        String destination = commonFolder(files);
+        if (!image.entrypoint().isEmpty() && !image.entrypoint().stream().anyMatch(a -> a.contains(destination))) {
+            throw new IllegalStateException(image.tar() + ": the ENTRYPOINT " + image.entrypoint() + " names nothing in "
+                    + destination + ", the only folder this test maps to the host");
         }
-        String destination = copy.group(2);
-        Files.createDirectories(imageDir);
-        copyInto(repo, containerfile, copy.group(1), imageDir);
-        // Further COPYs (the unpacked native library) land below the first one's folder.
-        while (copy.find()) {
-            if (!copy.group(2).startsWith(destination)) {
-                throw new IllegalStateException(containerfile + ": COPY to " + copy.group(2) + " is outside "
-                        + destination + ", the only folder this test maps to the host");
-            }
-            Path target = imageDir.resolve(copy.group(2).substring(destination.length()));
-            Files.createDirectories(target);
-            copyInto(repo, containerfile, copy.group(1), target);
-        }
+        Files.createDirectories(imageDir.getParent());
+        Files.move(root.resolve(destination.substring(1)), imageDir);
         Path javaHome = Path.of(System.getProperty("java.home"));
         // jvm.options names image paths (java.library.path): the host copy names the host copies.
         Path options = imageDir.resolve("jvm.options");
         if (Files.exists(options)) {
             Files.writeString(options, Files.readString(options).replace(destination, imageDir + "/"));
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        Matcher envLine = ENV.matcher(text);
-        while (envLine.find()) {
-            env.put(envLine.group(1), envLine.group(2));
+        // The AOT cache was recorded by the base's java, not by this JVM, which would refuse it.
+        Path aot = imageDir.resolve("aot.options");
+        if (Files.exists(aot)) {
+            Files.writeString(aot, "# no AOT cache on the host copy of the image (recorded for the image's java)\n");
         }
-        List<String> argv = new ObjectMapper().readValue(entrypoint.group(1), new TypeReference<List<String>>() {
-        }).stream()
+        // The image's own ENV; the base's (PATH, JAVA_HOME) is replaced by this JVM's in imageEnv().
+        Map<String, String> env = new LinkedHashMap<>(image.env());
+        env.keySet().removeAll(List.of("PATH", "JAVA_HOME", "LANG"));
+        List<String> argv = image.entrypoint().stream()
                 .map(a -> a.replace(destination, imageDir + "/").replace(BASE_JAVA_HOME, javaHome.toString()))
                 .toList();
         return new HostImages(imageDir, javaHome, argv, destination, Map.copyOf(env), repo,
                 new ConcurrentHashMap<>());
     }
 
-    /**
-     * The build context of images/build.sh: the jar from the build, the flags file, lib/ unpacked from the jar, and
-     * aot.options as it is before the image's training run (a comment only: no AOT cache on this host copy).
-     */
-    private static void copyInto(Path repo, Path containerfile, String sources, Path target) throws IOException {
-        Path jar = repo.resolve("sidecar/target/udsproxy-sidecar.jar");
-        Map<String, Path> context = Map.of("udsproxy-sidecar.jar", jar,
-                "jvm.options", repo.resolve("sidecar/src/main/jvm/jvm.options"), "lib/", jar, "aot.options", jar);
-        for (String name : sources.trim().split("\\s+")) {
-            Path source = context.get(name);
-            if (source == null || !Files.isRegularFile(source)) {
-                throw new IllegalStateException(containerfile + " copies " + name + ", which is "
-                        + (source == null ? "not one of " + context.keySet() : "missing: " + source
-                        + " (./mvnw -pl sidecar package)"));
-            }
-            if (name.equals("lib/")) {
-                NativeLibs.unpack(jar, target);
-            } else if (name.equals("aot.options")) {
-                Files.writeString(target.resolve(name), "# no AOT cache on the host copy of the image\n");
-            } else {
-                Files.copy(source, target.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+    /** The deepest folder (with a trailing /) that holds every file of the list. */
+    static String commonFolder(List<String> files) {
+        if (files.isEmpty()) {
+            throw new IllegalStateException("the image's own layers hold no file");
+        }
+        String common = files.get(0).substring(0, files.get(0).lastIndexOf('/') + 1);
+        for (String f : files) {
+            while (!f.startsWith(common)) {
+                common = common.substring(0, common.lastIndexOf('/', common.length() - 2) + 1);
             }
         }
+        return common;
     }
 
     /**
@@ -143,7 +116,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
                 || program.startsWith(javaHome + "/") || program.startsWith(imageDir + "/");
         if (program.startsWith("/") && !inImage) {
             throw new NotInImageException(program + " is not in the sidecar image, which holds only "
-                    + BASE_JAVA_HOME + " and " + destination + " (images/sidecar/Containerfile, no shell in the"
+                    + BASE_JAVA_HOME + " and " + destination + " (images/pom.xml, no shell in the"
                     + " local base)");
         }
         return command.stream()
@@ -173,7 +146,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         throw new NotInImageException(program + " is not on the image's PATH " + imageEnv().get("PATH"));
     }
 
-    /** The container's image's own env, under the spec's: an example's from its Containerfile, else {@link #imageEnv()}. */
+    /** The container's image's own env, under the spec's: an example's from its image, else {@link #imageEnv()}. */
     Map<String, String> imageEnv(Container container) {
         ExampleImage example = example(container);
         return example == null ? imageEnv() : example.env();
@@ -200,7 +173,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
         env.put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH",
                 "/usr/local/bin:/usr/bin:/bin"));
         env.put("JAVA_HOME", javaHome.toString());
-        env.putAll(containerfileEnv);
+        env.putAll(ownEnv);
         return env;
     }
 

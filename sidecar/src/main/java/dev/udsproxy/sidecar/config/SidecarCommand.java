@@ -10,10 +10,18 @@ import picocli.CommandLine.Option;
  * so that {@link SidecarConfig#parse} validates flags and env alike and names the setting when one is wrong.
  */
 @Command(name = "udsproxy-sidecar", mixinStandardHelpOptions = true, sortOptions = false,
-        version = "udsproxy-sidecar 0.1.0",
+        versionProvider = SidecarCommand.Version.class,
         description = "TCP to the app's Unix domain socket, and egress sockets to TCP services.%n"
                 + "Every option can also be set by the env variable named in its description.")
 public final class SidecarCommand {
+
+    /** --version: the project version, from {@link ProductVersion}. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"udsproxy-sidecar " + ProductVersion.VERSION};
+        }
+    }
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "${env:UDSPROXY_LISTEN:-0.0.0.0:8080}",
             description = "TCP address for cluster traffic (UDSPROXY_LISTEN). Default: ${DEFAULT-VALUE}")
