@@ -2,12 +2,13 @@
 # Builds the udsproxy container images as an ordinary user, with no daemon and no root, and writes them as
 # docker-archive tars (for `kind load image-archive`, `podman load`, `docker load`):
 #
-#   images/build.sh                 # all: sidecar, operator, example-java, example-node, toolbox
+#   images/build.sh                 # all: sidecar, operator, example-java, example-node, example-go, toolbox
 #   images/build.sh sidecar toolbox # some of them
 #
 # sidecar, operator: the product, built by Jib (images/pom.xml). example-java: the Java example, by Jib onto the
-# same base. example-node, toolbox: FROM scratch root filesystems (node, or busybox and curl, with the glibc files
-# they link against) written as images by images/tools/rootfs-image.py. toolbox: sh, curl, wget, nc and httpd for
+# same base. example-node, example-go, toolbox: FROM scratch root filesystems (node, the Go example's static binary,
+# or busybox and curl, with the glibc files they link against) written as images by images/tools/rootfs-image.py.
+# example-go is the stock app of the permission rule: Go creates its socket 0755, and it runs as uid 1000. toolbox: sh, curl, wget, nc and httpd for
 # the chart's `helm test` Pod and the walkthrough's curl Pod. Every image a Pod of the walkthrough runs is built
 # here, so a cluster without a registry (kind) needs none.
 #
@@ -36,10 +37,10 @@ OUT=${UDSPROXY_IMAGES_OUT:-$PWD/target/images}
 case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 LOCAL_BASE_TAR=$OUT/udsproxy-jre-base-25.tar
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(sidecar operator example-java example-node toolbox)
+[ ${#components[@]} -gt 0 ] || components=(sidecar operator example-java example-node example-go toolbox)
 for c in "${components[@]}"; do
-  case "$c" in sidecar|operator|example-java|example-node|toolbox) ;;
-    *) echo "images: unknown image '$c'; allowed: sidecar, operator, example-java, example-node, toolbox" >&2; exit 2 ;;
+  case "$c" in sidecar|operator|example-java|example-node|example-go|toolbox) ;;
+    *) echo "images: unknown image '$c'; allowed: sidecar, operator, example-java, example-node, example-go, toolbox" >&2; exit 2 ;;
   esac
 done
 log() { echo "images: $*" >&2; }
@@ -55,6 +56,9 @@ command -v python3 >/dev/null || packages+=(python3)
 if wants example-node && ! command -v node >/dev/null; then packages+=(nodejs); fi
 if wants toolbox && ! command -v busybox >/dev/null; then packages+=(busybox-static); fi
 if ! command -v curl >/dev/null; then packages+=(curl); fi
+if wants example-go && ! command -v go >/dev/null; then
+  log "example-go needs Go 1.22+ on PATH (the toolchain the kind tier builds Kubernetes with)"; exit 1
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${packages[*]} (apt-get) ..."
@@ -189,6 +193,14 @@ if wants example-node; then
   cp examples/node/server.js "$rootfs/opt/example-node/"
   scratch_image example-node "$rootfs"
 fi
+if wants example-go; then
+  rootfs=$OUT/example-go-rootfs; rm -rf "$rootfs"; mkdir -p "$rootfs/opt/example-go"
+  # Static (no cgo), the standard library only; Go's caches below $OUT, and no toolchain download.
+  (cd examples/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 \
+    go build -trimpath -o "$rootfs/opt/example-go/server" .)
+  base_files "$rootfs"
+  scratch_image example-go "$rootfs"
+fi
 if wants toolbox; then
   rootfs=$OUT/toolbox-rootfs; rm -rf "$rootfs"
   busybox=$(readlink -f "$(command -v busybox)"); curl=$(readlink -f "$(command -v curl)")
@@ -303,10 +315,10 @@ check_example() {
   if [ "$answer" != "hello from example-$lang over unix, path /image-check" ]; then
     log "$c from its image answered: ${answer:-nothing}; its log:"; "$engine" logs "$ctr" >&2; exit 1
   fi
-  echo "  image: $c (read-only root, no network) answered over its socket: $answer"
+  echo "  image: $c (read-only root, no network) answered over its socket (mode $(stat -c %a "$dir/app.sock") as the app made it): $answer"
   "$engine" rm -f -t 0 "$ctr" >/dev/null; rm -rf "$dir"
 }
-for c in example-java example-node; do if wants "$c"; then check_example "$c"; fi; done
+for c in example-java example-node example-go; do if wants "$c"; then check_example "$c"; fi; done
 
 if wants toolbox; then
   image=$(load toolbox)
