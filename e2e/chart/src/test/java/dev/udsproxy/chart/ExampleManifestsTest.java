@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExampleManifestsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"java", "node"})
+    @ValueSource(strings = {"java", "node", "go"})
     void deploymentOptsInAndServiceTargetsTheNamedAppPort(String example) throws Exception {
         Rendered manifests = Rendered.parse(Files.readString(Repo.examples().resolve(example + "/deployment.yaml")));
         Deployment deployment = manifests.all(Deployment.class).get(0);
