@@ -38,6 +38,8 @@ final class HostState {
     private final Map<String, String> rules;
     private final Set<String> mounts;
     private final boolean libModules;
+    /** Whether /run/netns existed: podman creates it (and mounts it) for the kind network, and leaves the folder. */
+    private final boolean runNetns;
     private final boolean kindNetwork;
     private final Set<String> cgroups;
 
@@ -47,6 +49,7 @@ final class HostState {
         this.rules = rules(shell);
         this.mounts = mounts(shell);
         this.libModules = Files.isDirectory(Path.of("/lib/modules"));
+        this.runNetns = Files.exists(Path.of("/run/netns"));
         this.kindNetwork = shell.run("podman network exists kind", Duration.ofSeconds(30)).exitCode() == 0;
         this.cgroups = cgroups(shell);
     }
@@ -129,6 +132,11 @@ final class HostState {
             shell.run("rmdir /lib/modules", Duration.ofSeconds(10));
             restored.add("removed /lib/modules");
         }
+        if (!runNetns && Files.isDirectory(Path.of("/run/netns"))) {
+            // Only when empty and no longer a mount point: rmdir refuses otherwise, and then differences() says so.
+            shell.run("rmdir /run/netns", Duration.ofSeconds(10));
+            restored.add("removed /run/netns");
+        }
         restored.addAll(restoreSysctls());
         return restored;
     }
@@ -152,6 +160,9 @@ final class HostState {
         Set<String> nowMounts = mounts(shell);
         nowMounts.stream().filter(m -> !mounts.contains(m) && !m.equals(STORAGE_MOUNT)).forEach(m -> diff.add("new mount " + m));
         mounts.stream().filter(m -> !nowMounts.contains(m) && !m.equals(STORAGE_MOUNT)).forEach(m -> diff.add("mount gone " + m));
+        if (!runNetns && Files.exists(Path.of("/run/netns"))) {
+            diff.add("/run/netns is left (it did not exist before)");
+        }
         return diff;
     }
 
