@@ -47,7 +47,10 @@ log() { echo "images: $*" >&2; }
 wants() { [[ " ${components[*]} " == *" $1 "* ]]; }
 wants_jib() { wants sidecar || wants operator || wants example-java; }
 started=$(date +%s)
-mvn() { ./mvnw -B -ntp -q "$@"; }
+# Maven, Jib and Go would write their per-user state (Jib's global config, Go's telemetry counters, Quarkus's
+# analytics id, the JVM's hsperfdata) to the home folder and /tmp: pointed below $OUT, or turned off.
+mvn() { XDG_CONFIG_HOME=$OUT/xdg-config MAVEN_OPTS="${MAVEN_OPTS:-} -XX:-UsePerfData" ./mvnw -B -ntp -q \
+  -Dquarkus.analytics.disabled=true "$@"; }
 
 # --- tools -------------------------------------------------------------------------------------
 # The node, busybox and curl binaries the example-node and toolbox images copy come from the host.
@@ -196,7 +199,7 @@ fi
 if wants example-go; then
   rootfs=$OUT/example-go-rootfs; rm -rf "$rootfs"; mkdir -p "$rootfs/opt/example-go"
   # Static (no cgo), the standard library only; Go's caches below $OUT, and no toolchain download.
-  (cd examples/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 \
+  (cd examples/go && XDG_CONFIG_HOME=$OUT/xdg-config GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 \
     go build -trimpath -o "$rootfs/opt/example-go/server" .)
   base_files "$rootfs"
   scratch_image example-go "$rootfs"
