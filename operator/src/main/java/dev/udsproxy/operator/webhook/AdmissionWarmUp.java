@@ -26,7 +26,7 @@ final class AdmissionWarmUp {
     private static final Logger LOG = Logger.getLogger(AdmissionWarmUp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REVIEWS = 20;
-    private static final int HANDSHAKES = 5;
+    private static final int HANDSHAKES = 3;
     /** An opted-in Pod as a ReplicaSet creates it; in no real namespace, and a dry run. */
     private static final String REVIEW = """
             {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
