@@ -104,9 +104,7 @@ class LeaderHandoverIT {
         for (OperatorProcess operator : started) {
             operator.close();
         }
-        for (String name : List.of("handover-kill", "handover-term")) {
-            client.genericKubernetesResources(PROFILES).withName(name).delete();
-        }
+        client.genericKubernetesResources(PROFILES).withName("handover-kill").delete();
         helm.run(List.of("uninstall", RELEASE, "--namespace", NAMESPACE, "--kubeconfig",
                 plane.kubeconfig().toString()), Map.of());
         for (String ns : List.of(NAMESPACE, APPS)) {
