@@ -5,18 +5,36 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.interceptor.Interceptor;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * The quarkus-operator-sdk looks up a LeaderElectionConfiguration bean (in the prod profile);
  * null means none. Admission does not need a leader: certificates are shared through the Secret.
+ * A leader that shuts down releases the Lease ({@link LeaseRelease}); one killed outright is replaced once the
+ * Lease expires (15 s after its last renewal, renewed every 2 s).
  */
 @ApplicationScoped
 public class LeaderElectionSettings {
     private static final Logger LOG = Logger.getLogger(LeaderElectionSettings.class);
+
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    /**
+     * Before the operator SDK's own ShutdownEvent observer (default priority), which stops the controllers, waits for
+     * their executors and only then cancels the elector: the elector's "stopped leading" then comes from the shutdown.
+     */
+    void onShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        shuttingDown.set(true);
+    }
 
     @Produces
     @Dependent
@@ -25,20 +43,34 @@ public class LeaderElectionSettings {
             return null;
         }
         owners.owner(); // a wrong UDSPROXY_OWNER_DEPLOYMENT fails the start here, not later on the elector's thread
-        // The SDK's own exit on lost leadership calls System.exit, also from the shutdown hook that
-        // stops the operator on SIGTERM, where it blocks for ever (seen: the Pod would wait for SIGKILL).
-        // Quarkus.asyncExit exits from another thread: a restart when leadership is lost while running,
-        // harmless during a shutdown already under way.
+        String identity = identity(System.getenv("HOSTNAME"));
+        LeaseRelease lease = new LeaseRelease(client, config.namespace(), config.leaderElectionLease(), identity);
         // fabric8's elector creates the Lease without owner and later patches only its spec: the owner is added once
-        // this replica holds it. (JOSDK 5.3 builds the elector with releaseOnCancel off and offers no switch for it.)
+        // this replica holds it.
         var callbacks = new LeaderCallbacks(() -> adoptLease(client, owners, config), () -> {
-            LOG.info("no longer the leader (Lease lost, or shutting down): exiting, a restart competes again");
-            Quarkus.asyncExit(1);
-        }, leader -> { });
+            if (shuttingDown.get()) {
+                // SIGTERM (a rolling restart, a drain): the controllers have stopped, so hand the Lease over now
+                // rather than make the other replica wait for it to expire.
+                lease.release();
+            } else {
+                // The SDK's own exit on lost leadership calls System.exit, also from the shutdown hook that stops
+                // the operator on SIGTERM, where it blocks for ever. Quarkus.asyncExit exits from another thread.
+                LOG.info("no longer the leader (Lease lost): exiting, a restart competes again");
+                Quarkus.asyncExit(1);
+            }
+        }, leader -> { }); // the operator SDK logs the new leader itself
         return new LeaderElectionConfiguration(config.leaderElectionLease(), config.namespace(),
                 LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                 LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity, callbacks, false);
+    }
+
+    /**
+     * The Lease holder's name: the Pod's name (HOSTNAME, unique in the namespace, as the operator SDK picks it), else
+     * a random one; chosen here so that the release knows it.
+     */
+    static String identity(String hostname) {
+        return hostname == null || hostname.isBlank() ? UUID.randomUUID().toString() : hostname;
     }
 
     /** Public for the test that runs a real elector with it. */

@@ -32,11 +32,21 @@ final class OperatorProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    private static Path copied;
+
     /**
      * A private copy of the operator's Quarkus app: the app loads its jars lazily, and a rebuild of the
-     * operator in the same tree while this test runs would pull them from under it.
+     * operator in the same tree while this test runs would pull them from under it. Made once per test JVM, so
+     * that starting a second replica does not rewrite the files the first one runs from.
      */
-    static Path app() throws IOException {
+    static synchronized Path app() throws IOException {
+        if (copied == null) {
+            copied = copyApp();
+        }
+        return copied;
+    }
+
+    private static Path copyApp() throws IOException {
         Path built = Repo.root().resolve("operator/target/quarkus-app");
         if (!Files.isRegularFile(built.resolve("quarkus-run.jar"))) {
             throw new IllegalStateException("no operator build at " + built
@@ -144,6 +154,28 @@ final class OperatorProcess implements AutoCloseable {
     String logTail() throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** SIGKILL: the process gets no chance to clean up (a node lost, an OOM kill). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM, as the kubelet sends it first; does not wait. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code once the process has ended within {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the operator did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     @Override

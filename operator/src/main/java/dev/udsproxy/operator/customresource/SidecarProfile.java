@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("udsproxy.dev")
 @Version("v1alpha1")
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Native", jsonPath = ".spec.nativeSidecar", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Mode", jsonPath = ".status.sidecarMode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Injected", jsonPath = ".status.injectedPods", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Outdated", jsonPath = ".status.outdatedPods", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Missing", jsonPath = ".status.missingPods", type = AdditionalPrinterColumn.Type.INTEGER)

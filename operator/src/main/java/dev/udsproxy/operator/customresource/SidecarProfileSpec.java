@@ -22,7 +22,9 @@ public class SidecarProfileSpec {
     @Pattern("^(Always|IfNotPresent|Never)$")
     public String imagePullPolicy;
 
-    @JsonPropertyDescription("CPU and memory of the sidecar container.")
+    @JsonPropertyDescription("CPU and memory of the sidecar container, over the defaults key by key:"
+            + " one that sets only requests.cpu keeps the default memory request and limit. A default limit below a"
+            + " request set here is raised to it; a default request above a limit set here is lowered to it.")
     public ResourceRequirements resources;
 
     @JsonPropertyDescription("Ports of the sidecar.")

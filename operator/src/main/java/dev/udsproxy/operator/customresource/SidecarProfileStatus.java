@@ -18,4 +18,9 @@ public class SidecarProfileStatus {
     public Integer missingPods;
     /** namespace/name of some missing Pods, for kubectl describe. */
     public List<String> missingPodNames;
+    /**
+     * How this profile's sidecar goes into Pods on this cluster: native or classic, spec.nativeSidecar (default auto)
+     * resolved against the API server's version. The printer column shows it: auto alone says nothing.
+     */
+    public String sidecarMode;
 }

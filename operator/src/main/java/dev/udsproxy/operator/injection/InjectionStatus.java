@@ -13,6 +13,11 @@ import java.util.Optional;
 public record InjectionStatus(String profile, String hash, String mode, String container, int port, String socket) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The {@code mode} word: how the sidecar is placed in the Pod (also the profile's status.sidecarMode). */
+    public static String mode(boolean nativeSidecar) {
+        return nativeSidecar ? "native" : "classic";
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

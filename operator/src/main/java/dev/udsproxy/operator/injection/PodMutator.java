@@ -67,7 +67,7 @@ public final class PodMutator {
             pod.getSpec().getContainers().add(0, sidecar);
         }
 
-        var status = new InjectionStatus(profile.name(), profile.hash(), nativeSidecar ? "native" : "classic",
+        var status = new InjectionStatus(profile.name(), profile.hash(), InjectionStatus.mode(nativeSidecar),
                 app.getName(), port, request.socket());
         var annotations = new LinkedHashMap<>(Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(
                 new LinkedHashMap<>()));

@@ -83,7 +83,7 @@ public record ProfileSettings(
                 name,
                 s.image == null ? BUILT_IN_IMAGE : s.image,
                 s.imagePullPolicy == null ? "IfNotPresent" : s.imagePullPolicy,
-                s.resources == null ? defaultResources() : s.resources,
+                ResourceDefaults.merge(defaultResources(), s.resources),
                 admin,
                 ports.map(p -> p.defaultInbound).orElse(8080),
                 timeouts.map(t -> t.connect).orElse(null),

@@ -3,10 +3,12 @@ package dev.udsproxy.operator.reconciler;
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.catchup.PodCensus;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
+import dev.udsproxy.operator.customresource.Conditions;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileStatus;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import dev.udsproxy.operator.workload.TemplateUpdater;
@@ -72,14 +74,16 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         status.outdatedPods = census.outdated();
         status.missingPods = census.missing().size();
         status.missingPodNames = census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName).toList();
-        status.conditions = List.of(new ConditionBuilder()
+        status.sidecarMode = InjectionStatus.mode(settings.nativeSidecarOn(context.clusterFeatures().nativeSidecars()));
+        status.conditions = List.of(Conditions.carryTransitionTime(previous == null ? null : previous.conditions,
+                new ConditionBuilder()
                 .withType("Ready").withStatus(census.missing().isEmpty() ? "True" : "False")
                 .withReason(census.missing().isEmpty() ? "AllPodsInjected" : "PodsWithoutSidecar")
                 .withMessage(census.injected() + " injected, " + census.outdated() + " outdated, "
                         + census.missing().size() + " without the sidecar")
                 .withObservedGeneration(profile.getMetadata().getGeneration())
                 .withLastTransitionTime(DateTimeFormatter.ISO_INSTANT.format(Instant.now()))
-                .build());
+                .build()));
         profile.setStatus(status);
         return UpdateControl.patchStatus(profile).rescheduleAfter(config.catchUpInterval());
     }

@@ -47,7 +47,8 @@ public class WebhookLifecycle {
         context.start();
         serving = certificates.ensure();
         WebhookServer started = new WebhookServer(vertx, new AdmissionHandler(context), reporter::report);
-        started.start(config.webhook().host(), config.webhook().port(), serving);
+        int port = started.start(config.webhook().host(), config.webhook().port(), serving);
+        AdmissionWarmUp.run(context, vertx, config.webhook().host(), port); // before ready: see AdmissionWarmUp
         server = started;
         long every = config.webhook().checkInterval().toMillis();
         timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);

@@ -43,4 +43,26 @@ class PodCensusTest {
         assertThat(census.missing()).extracting(p -> p.getMetadata().getName())
                 .containsExactly("missing", "missing-by-namespace");
     }
+
+    @Test
+    void aTerminatingPodIsNotCountedInAnyColumn() {
+        var pods = List.of(
+                terminating(pod("current", "shop", Map.of("udsproxy.dev/status", status("default", "h2")), "Running")),
+                terminating(pod("old", "shop", Map.of("udsproxy.dev/status", status("default", "h1")), "Running")),
+                terminating(pod("missing", "shop", Map.of("udsproxy.dev/inject", "true"), "Running")),
+                pod("live", "shop", Map.of("udsproxy.dev/status", status("default", "h2")), "Running"));
+
+        PodCensus census = PodCensus.count(pods, "default", "h2", ns -> Map.of(), new InjectionPolicy("udsproxy-system"));
+
+        assertThat(census.injected()).isEqualTo(1);
+        assertThat(census.outdated()).isZero();
+        assertThat(census.missing()).isEmpty();
+    }
+
+    /** What the API server sets on a delete while the kubelet still runs the Pod's grace period. */
+    static Pod terminating(Pod pod) {
+        pod.getMetadata().setDeletionTimestamp("2026-01-01T10:00:00Z");
+        pod.getMetadata().setDeletionGracePeriodSeconds(30L);
+        return pod;
+    }
 }
