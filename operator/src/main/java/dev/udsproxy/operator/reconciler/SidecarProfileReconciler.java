@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,17 +96,27 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         String names = String.join(", ", census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName)
                 .toList());
         if (settings.catchUpPolicy() == CatchUpPolicy.DELETE) {
-            int deleted = 0;
+            // Through the Eviction API, not a plain delete: a PodDisruptionBudget holds (the API server answers 429
+            // while the budget allows no disruption), so a catch-up never takes down more than the owner allows.
+            List<String> evicted = new ArrayList<>();
+            List<String> blocked = new ArrayList<>();
             for (Pod pod : census.missing()) {
                 // Only Pods a controller recreates: a bare Pod would be gone for good.
                 if (pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()))) {
-                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                            .delete();
-                    deleted++;
+                    boolean done = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName()).evict();
+                    (done ? evicted : blocked).add(qualifiedName(pod));
                 }
             }
-            events.record(profile, "Normal", "DeletedForInjection", deleted + " Pod(s) without the sidecar deleted"
-                    + " so that their controllers recreate them through the webhook: " + names);
+            if (!evicted.isEmpty()) {
+                events.record(profile, "Normal", "DeletedForInjection", evicted.size() + " Pod(s) without the sidecar"
+                        + " evicted so that their controllers recreate them through the webhook: " + listed(evicted));
+            }
+            if (!blocked.isEmpty()) {
+                events.record(profile, "Warning", "EvictionBlocked", blocked.size() + " Pod(s) without the sidecar"
+                        + " kept: their PodDisruptionBudget allows no disruption now; retried at the next catch-up: "
+                        + listed(blocked));
+            }
         } else if (!Integer.valueOf(census.missing().size()).equals(reportedBefore)) {
             events.record(profile, "Warning", "PodsWithoutSidecar", census.missing().size()
                     + " opted-in Pod(s) run without the sidecar (created while the webhook was unreachable?): "
@@ -123,6 +134,11 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                         .flatMap(ns -> client.pods().inNamespace(ns.getMetadata().getName()).list().getItems().stream()))
                 .forEach(p -> byUid.putIfAbsent(p.getMetadata().getUid(), p));
         return List.copyOf(byUid.values());
+    }
+
+    private static String listed(List<String> names) {
+        return String.join(", ", names.stream().limit(LISTED_MISSING).toList())
+                + (names.size() > LISTED_MISSING ? ", ..." : "");
     }
 
     private static String qualifiedName(Pod pod) {

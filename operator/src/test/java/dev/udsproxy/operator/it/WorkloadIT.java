@@ -176,6 +176,50 @@ class WorkloadIT {
         });
     }
 
+    /**
+     * The catch-up goes through the Eviction API: a PodDisruptionBudget that allows no disruption keeps the Pod (the
+     * API server refuses with 429) and the profile says so; once the budget is gone the next round evicts it.
+     */
+    @Test
+    void aPodDisruptionBudgetHoldsAgainstTheCatchUp() {
+        String ns = TestNamespaces.create(client(), "budget", Map.of());
+        String profile = "budget-" + ns;
+        createProfile(profile, "registry.example/udsproxy/sidecar:1", CatchUpPolicy.DELETE);
+        client().apps().deployments().inNamespace(ns).resource(TestPods.deployment("guarded", Map.of(),
+                Map.of("udsproxy.dev/profile", profile))).create();
+        await().atMost(PATIENCE).until(() -> !pods(ns).isEmpty());
+        String stray = pods(ns).get(0).getMetadata().getName();
+        // No kubelet here: the test reports the Pod Running (not Ready), as a kubelet would. The API server lets a
+        // Pending Pod be evicted whatever its budget, so only a running Pod shows the budget holding.
+        Pod running = pods(ns).get(0);
+        running.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("False").endCondition().build());
+        client().pods().inNamespace(ns).resource(running).updateStatus();
+        // minAvailable 1 of 1 (and the Pod never Ready without a kubelet): no disruption is allowed.
+        client().policy().v1().podDisruptionBudget().inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata()
+                        .withName("guarded").endMetadata().withNewSpec()
+                        .withMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(1))
+                        .withNewSelector().addToMatchLabels("app", "guarded").endSelector()
+                        .endSpec().build()).create();
+        client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("udsproxy.dev/injection", "enabled");
+            return n;
+        });
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().v1().events().inNamespace("default").list()
+                .getItems()).anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("EvictionBlocked");
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo(profile);
+                    assertThat(e.getMessage()).contains(ns + "/" + stray);
+                }));
+        assertThat(pods(ns)).extracting(p -> p.getMetadata().getName()).as("the Pod the budget guards").contains(stray);
+
+        client().policy().v1().podDisruptionBudget().inNamespace(ns).withName("guarded").delete();
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns)).isNotEmpty()
+                .allSatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
+    }
+
     private static void createProfile(String name, String image, CatchUpPolicy policy) {
         var profile = new SidecarProfile();
         profile.getMetadata().setName(name);
