@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One egress route: the app connects to {@code <socket-dir>/egress/<name>.sock}, the sidecar connects to
@@ -26,7 +27,7 @@ public record EgressRoute(String name, Endpoint target) {
     /**
      * Blank is no route. Blanks around a route are allowed ({@code "a=h:1, b=h:2"}), an empty one is not.
      *
-     * @throws IllegalArgumentException naming the route that is wrong, why, and {@link #ALLOWED}
+     * @throws IllegalArgumentException saying what is allowed ({@link #ALLOWED}), which route is not, and why
      */
     public static List<EgressRoute> parseList(String value) {
         if (value == null || value.isBlank()) {
@@ -59,7 +60,7 @@ public record EgressRoute(String name, Endpoint target) {
     }
 
     private static IllegalArgumentException refused(String route, String why) {
-        return new IllegalArgumentException("\"" + route + "\" is not a route (" + why + "); " + ALLOWED);
+        return new IllegalArgumentException(ALLOWED + "; \"" + route + "\" is not a route (" + why + ")");
     }
 
     /** The socket the app connects to. */
@@ -70,5 +71,10 @@ public record EgressRoute(String name, Endpoint target) {
     /** The route as the list grammar writes it; {@link #parseList} reads it back as it is. */
     public String spec() {
         return name + "=" + target;
+    }
+
+    /** The routes as the list grammar writes them. */
+    public static String specList(List<EgressRoute> routes) {
+        return routes.stream().map(EgressRoute::spec).collect(Collectors.joining(","));
     }
 }

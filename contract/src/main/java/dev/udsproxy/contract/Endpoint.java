@@ -38,7 +38,7 @@ public record Endpoint(String host, int port) {
     public static int port(String digits) {
         if (digits.matches("[0-9]{1,5}")) {
             int p = Integer.parseInt(digits);
-            if (p >= 1 && p <= 65535) {
+            if (p >= 1 && p <= Limits.MAX_PORT) {
                 return p;
             }
         }

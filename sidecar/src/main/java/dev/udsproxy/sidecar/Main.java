@@ -1,5 +1,6 @@
 package dev.udsproxy.sidecar;
 
+import dev.udsproxy.contract.AwaitCommandLine;
 import dev.udsproxy.sidecar.await.HealthzAwait;
 import dev.udsproxy.sidecar.config.AwaitCommand;
 import dev.udsproxy.sidecar.config.ConfigException;
@@ -23,7 +24,8 @@ public final class Main {
         long mainEntered = System.nanoTime();
         SidecarCommand command = new SidecarCommand();
         AwaitCommand awaitCommand = new AwaitCommand();
-        CommandLine cli = new CommandLine(command).addSubcommand("await", awaitCommand);
+        CommandLine cli = new CommandLine(command.spec())
+                .addSubcommand(AwaitCommandLine.COMMAND, new CommandLine(awaitCommand.spec()));
         try {
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
@@ -39,7 +41,7 @@ public final class Main {
             System.exit(0);
         }
         if (cli.getParseResult().hasSubcommand()) {
-            CommandLine sub = cli.getSubcommands().get("await");
+            CommandLine sub = cli.getSubcommands().get(AwaitCommandLine.COMMAND);
             if (sub.isUsageHelpRequested() || sub.isVersionHelpRequested()) {
                 sub.usage(System.out);
                 System.exit(0);
@@ -68,7 +70,7 @@ public final class Main {
         running.log().info(Sidecar.LOGGER, "listening on " + config.listen() + " (" + running.transport().name()
                 + ") -> " + config.upstream() + ", " + config.egress().size() + " egress routes, admin "
                 + config.admin() + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()",
-                "admin_shutdown", config.adminShutdown().label(), "transport", running.transport().name(),
+                "admin_shutdown", config.adminShutdown().wireName(), "transport", running.transport().name(),
                 "transport_why", running.transport().why());
         running.awaitStopped();
         System.exit(0);

@@ -1,6 +1,6 @@
 package dev.udsproxy.sidecar.admin;
 
-import dev.udsproxy.sidecar.config.AdminShutdown;
+import dev.udsproxy.contract.AdminShutdown;
 import dev.udsproxy.sidecar.log.Log;
 import dev.udsproxy.sidecar.log.LogRateLimiter;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
