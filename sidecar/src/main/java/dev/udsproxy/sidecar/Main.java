@@ -1,5 +1,6 @@
 package dev.udsproxy.sidecar;
 
+import dev.udsproxy.contract.AdminPaths;
 import dev.udsproxy.contract.AwaitCommandLine;
 import dev.udsproxy.sidecar.await.HealthzAwait;
 import dev.udsproxy.sidecar.config.AwaitCommand;
@@ -91,7 +92,7 @@ public final class Main {
         if (failure == null) {
             return 0;
         }
-        System.err.println("udsproxy-sidecar await: no 200 from http://" + admin + "/healthz within " + timeout
+        System.err.println("udsproxy-sidecar await: no 200 from http://" + admin + AdminPaths.HEALTHZ + " within " + timeout
                 .toString().substring(2).toLowerCase() + " (last: " + failure + ")");
         return EXIT_CANNOT_START;
     }
