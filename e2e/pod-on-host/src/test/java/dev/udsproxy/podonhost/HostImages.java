@@ -86,7 +86,7 @@ record HostImages(Path imageDir, Path javaHome, List<String> sidecarEntrypoint, 
             if (source == null || !Files.isRegularFile(source)) {
                 throw new IllegalStateException(containerfile + " copies " + name + ", which is "
                         + (source == null ? "not one of " + context.keySet() : "missing: " + source
-                        + " (./mvnw -pl sidecar package)"));
+                        + " (./mvnw -pl sidecar -am package)"));
             }
             if (name.equals("lib/")) {
                 NativeLibs.unpack(jar, target);
