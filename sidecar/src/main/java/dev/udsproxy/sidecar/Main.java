@@ -1,5 +1,7 @@
 package dev.udsproxy.sidecar;
 
+import dev.udsproxy.contract.AdminPaths;
+import dev.udsproxy.contract.AwaitCommandLine;
 import dev.udsproxy.sidecar.await.HealthzAwait;
 import dev.udsproxy.sidecar.config.AwaitCommand;
 import dev.udsproxy.sidecar.config.ConfigException;
@@ -23,7 +25,8 @@ public final class Main {
         long mainEntered = System.nanoTime();
         SidecarCommand command = new SidecarCommand();
         AwaitCommand awaitCommand = new AwaitCommand();
-        CommandLine cli = new CommandLine(command).addSubcommand("await", awaitCommand);
+        CommandLine cli = new CommandLine(command.spec())
+                .addSubcommand(AwaitCommandLine.COMMAND, new CommandLine(awaitCommand.spec()));
         try {
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
@@ -39,7 +42,7 @@ public final class Main {
             System.exit(0);
         }
         if (cli.getParseResult().hasSubcommand()) {
-            CommandLine sub = cli.getSubcommands().get("await");
+            CommandLine sub = cli.getSubcommands().get(AwaitCommandLine.COMMAND);
             if (sub.isUsageHelpRequested() || sub.isVersionHelpRequested()) {
                 sub.usage(System.out);
                 System.exit(0);
@@ -68,7 +71,7 @@ public final class Main {
         running.log().info(Sidecar.LOGGER, "listening on " + config.listen() + " (" + running.transport().name()
                 + ") -> " + config.upstream() + ", " + config.egress().size() + " egress routes, admin "
                 + config.admin() + ", listening " + (System.nanoTime() - mainEntered) / 1_000_000 + " ms after main()",
-                "admin_shutdown", config.adminShutdown().label(), "transport", running.transport().name(),
+                "admin_shutdown", config.adminShutdown().wireName(), "transport", running.transport().name(),
                 "transport_why", running.transport().why());
         running.awaitStopped();
         System.exit(0);
@@ -89,7 +92,7 @@ public final class Main {
         if (failure == null) {
             return 0;
         }
-        System.err.println("udsproxy-sidecar await: no 200 from http://" + admin + "/healthz within " + timeout
+        System.err.println("udsproxy-sidecar await: no 200 from http://" + admin + AdminPaths.HEALTHZ + " within " + timeout
                 .toString().substring(2).toLowerCase() + " (last: " + failure + ")");
         return EXIT_CANNOT_START;
     }

@@ -1,12 +1,12 @@
 package dev.udsproxy.sidecar;
 
+import dev.udsproxy.contract.LogFormat;
 import dev.udsproxy.sidecar.admin.AdminHandler;
 import dev.udsproxy.sidecar.admin.AdminServer;
 import dev.udsproxy.sidecar.admin.ReadinessProbe;
 import dev.udsproxy.sidecar.config.AppUpstream;
 import dev.udsproxy.sidecar.config.EgressRoute;
 import dev.udsproxy.sidecar.config.HostPort;
-import dev.udsproxy.sidecar.config.LogFormat;
 import dev.udsproxy.sidecar.config.ProxyProtocol;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import dev.udsproxy.sidecar.log.JulBridge;

@@ -3,6 +3,7 @@ package dev.udsproxy.sidecar;
 import static dev.udsproxy.sidecar.ProcessIT.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.udsproxy.contract.AwaitCommandLine;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,8 @@ class AwaitProcessIT {
     @Test
     void returnsZeroOnlyOnceTheSidecarStartedLaterAnswersHealthz() throws Exception {
         int admin = RunningSidecar.freePort();
-        Process await = launcher(Map.of(), "await", "--admin", "127.0.0.1:" + admin, "--timeout", "60s")
+        // The argv the operator puts in the classic-mode postStart hook, after the image's java.
+        Process await = launcher(Map.of(), AwaitCommandLine.args(admin).toArray(String[]::new))
                 .redirectErrorStream(true).start();
         Thread.sleep(1000);
         assertThat(await.isAlive()).as("await must wait while nothing listens").isTrue();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.udsproxy.sidecar.config.Setting;
+import dev.udsproxy.contract.Setting;
 import dev.udsproxy.sidecar.testing.Conversations;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;

@@ -3,7 +3,7 @@ package dev.udsproxy.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.udsproxy.sidecar.config.Setting;
+import dev.udsproxy.contract.Setting;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import dev.udsproxy.sidecar.proxy.Transport;
 import dev.udsproxy.sidecar.testing.Conversations;

@@ -2,7 +2,7 @@ package dev.udsproxy.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.udsproxy.sidecar.config.Setting;
+import dev.udsproxy.contract.Setting;
 import dev.udsproxy.sidecar.testing.Conversations;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import dev.udsproxy.sidecar.testing.SocketServer;

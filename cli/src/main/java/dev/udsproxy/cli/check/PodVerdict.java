@@ -1,6 +1,8 @@
 package dev.udsproxy.cli.check;
 
+import dev.udsproxy.contract.SocketPaths;
 import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.AppEnv;
 import dev.udsproxy.operator.injection.InjectedReadinessGate;
 import dev.udsproxy.operator.injection.InjectionDecision;
 import dev.udsproxy.operator.injection.InjectionStatus;
@@ -45,7 +47,7 @@ final class PodVerdict {
         }
         findings.add(Finding.ok(name + " has the " + Annotations.SIDECAR_CONTAINER + " sidecar" + status
                 .map(s -> " (profile " + s.profile() + ", " + s.mode() + ", port " + s.port() + " -> "
-                        + Annotations.SOCKET_DIR + "/" + s.socket() + ")").orElse("")));
+                        + SocketPaths.appSocket(s.socket()) + ")").orElse("")));
         if (InjectedReadinessGate.has(pod.getSpec())) {
             findings.add(Finding.fail(name + " still has the readiness gate " + Annotations.INJECTED_CONDITION
                     + ", which the webhook takes off as it injects: it never becomes Ready",
@@ -56,7 +58,7 @@ final class PodVerdict {
                 Optional.ofNullable(pod.getStatus()).map(s -> s.getInitContainerStatuses().stream())
                         .orElseGet(Stream::empty))
                 .filter(s -> Annotations.SIDECAR_CONTAINER.equals(s.getName())).findFirst();
-        String socket = status.map(s -> Annotations.SOCKET_DIR + "/" + s.socket()).orElse("the app's socket");
+        String socket = status.map(s -> SocketPaths.appSocket(s.socket())).orElse("the app's socket");
         if (sidecar.isEmpty()) {
             findings.add(Finding.warn(name + ": the sidecar has not started yet (no container status)",
                     "kubectl describe pod " + pod.getMetadata().getName() + " -n " + pod.getMetadata().getNamespace()));
@@ -64,7 +66,7 @@ final class PodVerdict {
             findings.add(Finding.ok(name + ": the sidecar is ready, so it reaches " + socket));
         } else {
             findings.add(Finding.fail(name + ": the sidecar is not ready: " + why(sidecar.get(), readyz),
-                    "the app must listen on $UDSPROXY_SOCKET (" + socket + ") with a socket the sidecar's group may"
+                    "the app must listen on $" + AppEnv.SOCKET + " (" + socket + ") with a socket the sidecar's group may"
                             + " write (0660, the Pod's fsGroup); kubectl logs " + pod.getMetadata().getName() + " -n "
                             + pod.getMetadata().getNamespace() + " -c " + Annotations.SIDECAR_CONTAINER));
         }

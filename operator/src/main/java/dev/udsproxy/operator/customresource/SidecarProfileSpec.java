@@ -2,6 +2,9 @@ package dev.udsproxy.operator.customresource;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.udsproxy.contract.Defaults;
+import dev.udsproxy.contract.Durations;
+import dev.udsproxy.contract.Limits;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,7 +12,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
-/** What an injected sidecar looks like. Absent fields take the defaults of {@code ProfileSettings}. */
+/**
+ * What an injected sidecar looks like. Absent fields take the defaults of {@code ProfileSettings}. The patterns and
+ * ranges of the sidecar's own settings are the contract's, so the CRD admits only what the sidecar accepts.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SidecarProfileSpec {
 
@@ -79,7 +85,7 @@ public class SidecarProfileSpec {
     @JsonPropertyDescription("Listen backlog of the sidecar's TCP port (UDSPROXY_BACKLOG); the kernel caps it at the"
             + " Pod's net.core.somaxconn. Unset: the sidecar's default.")
     @Min(1)
-    @Max(65535)
+    @Max(Limits.MAX_BACKLOG)
     public Integer backlog;
 
     @JsonPropertyDescription("A seccomp profile on the node for the sidecar container (type Localhost, the path"
@@ -100,33 +106,34 @@ public class SidecarProfileSpec {
     public static class Ports {
         @JsonPropertyDescription("Admin HTTP port: /healthz, /readyz, /metrics.")
         @Min(1)
-        @Max(65535)
+        @Max(Limits.MAX_PORT)
         public Integer admin;
 
         @JsonPropertyDescription("Port the sidecar listens on when the Pod declares none and has no udsproxy.dev/port.")
         @Min(1)
-        @Max(65535)
+        @Max(Limits.MAX_PORT)
         public Integer defaultInbound;
     }
 
     public static class Timeouts {
-        @Pattern(POSITIVE_DURATION)
+        @Pattern(Durations.POSITIVE_PATTERN)
         @JsonPropertyDescription("Connecting to the app socket or an egress upstream; greater than zero.")
         public String connect;
 
-        @Pattern(DURATION)
+        @Pattern(Durations.PATTERN)
         @JsonPropertyDescription("A connection without traffic in either direction is closed after this; 0s: never.")
         public String idle;
     }
 
     public static class Drain {
-        @Pattern(DURATION)
+        @Pattern(Durations.PATTERN)
         @JsonPropertyDescription("After SIGTERM: how long the sidecar stays not ready but still accepting, so that"
-                + " Services stop sending before it stops listening (sidecar default 3s).")
+                + " Services stop sending before it stops listening (sidecar default " + Defaults.SHUTDOWN_GRACE + ").")
         public String shutdownGrace;
 
-        @Pattern(DURATION)
-        @JsonPropertyDescription("Then: how long open connections may finish (sidecar default 20s). The Pod's"
+        @Pattern(Durations.PATTERN)
+        @JsonPropertyDescription("Then: how long open connections may finish (sidecar default " + Defaults.DRAIN_TIMEOUT
+                + "). The Pod's"
                 + " terminationGracePeriodSeconds is raised to cover appPreStopSleepSeconds + shutdownGrace + timeout.")
         public String timeout;
 
@@ -143,12 +150,4 @@ public class SidecarProfileSpec {
         @JsonPropertyDescription("report: list and count such Pods; delete: also delete them so their controller recreates them through the webhook.")
         public CatchUpPolicy policy;
     }
-
-    /**
-     * What the sidecar accepts (sidecar Limits.parseDuration): 1 to 9 digits and a unit; longer values would make
-     * it exit 2 at every start. It counts anything above 10 years as 10 years.
-     */
-    static final String DURATION = "^[0-9]{1,9}(ms|s|m|h)$";
-    /** The connect timeout must be greater than zero for the sidecar; no leading zero keeps the pattern simple. */
-    static final String POSITIVE_DURATION = "^[1-9][0-9]{0,8}(ms|s|m|h)$";
 }

@@ -32,7 +32,6 @@ public final class Annotations {
     /** The sidecar's admin port (/healthz, /readyz, /metrics): the PodMonitor and {@code udsproxy check} find it by name. */
     public static final String ADMIN_PORT_NAME = "udsproxy-admin";
     public static final String SOCKET_VOLUME = "udsproxy-sockets";
-    public static final String SOCKET_DIR = "/var/run/udsproxy";
     /**
      * An empty folder the sidecar mounts where Kubernetes puts the ServiceAccount token: the ServiceAccount admission
      * plugin skips a container with a mount there. It runs again after our patch (in-tree mutating plugins are

@@ -1,5 +1,7 @@
 package dev.udsproxy.operator.injection;
 
+import dev.udsproxy.contract.EgressRoute;
+import dev.udsproxy.contract.SocketPaths;
 import dev.udsproxy.operator.customresource.ProxyProtocol;
 import java.util.List;
 
@@ -15,9 +17,7 @@ public record InjectionRequest(
         ProxyProtocol proxyProtocol,
         String profile) {
 
-    public static final String DEFAULT_SOCKET = "app.sock";
-
     public String socketPath() {
-        return Annotations.SOCKET_DIR + "/" + socket;
+        return SocketPaths.appSocket(socket);
     }
 }

@@ -1,5 +1,6 @@
 package dev.udsproxy.operator.injection;
 
+import dev.udsproxy.contract.Defaults;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -143,13 +144,13 @@ public final class PodMutator {
 
     private static void wireApp(Container app, InjectionRequest request) {
         List<EnvVar> ours = new ArrayList<>();
-        ours.add(new EnvVar("UDSPROXY_SOCKET", request.socketPath(), null));
-        request.egress().forEach(r -> ours.add(new EnvVar(r.envName(), r.socketPath(), null)));
+        ours.add(new EnvVar(AppEnv.SOCKET, request.socketPath(), null));
+        request.egress().forEach(r -> ours.add(new EnvVar(AppEnv.egress(r), r.socketPath(Defaults.SOCKET_DIR), null)));
         // Our values win over any the user set by hand: the sidecar will use these paths.
         app.getEnv().removeIf(e -> ours.stream().anyMatch(o -> o.getName().equals(e.getName())));
         app.getEnv().addAll(ours);
         app.getVolumeMounts().add(new VolumeMountBuilder()
-                .withName(Annotations.SOCKET_VOLUME).withMountPath(Annotations.SOCKET_DIR).build());
+                .withName(Annotations.SOCKET_VOLUME).withMountPath(Defaults.SOCKET_DIR).build());
     }
 
     /** The profile's pull secrets after the Pod's own, each name once (the kubelet uses them for every image). */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.udsproxy.contract.AwaitCommandLine;
+import dev.udsproxy.contract.Defaults;
 import dev.udsproxy.operator.customresource.AdminShutdown;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
 import dev.udsproxy.operator.customresource.LogFormat;
@@ -24,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A {@code SidecarProfile} with every default filled in: what the mutator renders. The
@@ -78,21 +81,21 @@ public record ProfileSettings(
         SidecarProfileSpec s = spec == null ? new SidecarProfileSpec() : spec;
         var ports = Optional.ofNullable(s.ports);
         var timeouts = Optional.ofNullable(s.timeouts);
-        int admin = ports.map(p -> p.admin).orElse(15090);
+        int admin = ports.map(p -> p.admin).orElse(Defaults.ADMIN_PORT);
         return new ProfileSettings(
                 name,
                 s.image == null ? BUILT_IN_IMAGE : s.image,
                 s.imagePullPolicy == null ? "IfNotPresent" : s.imagePullPolicy,
                 ResourceDefaults.merge(defaultResources(), s.resources),
                 admin,
-                ports.map(p -> p.defaultInbound).orElse(8080),
+                ports.map(p -> p.defaultInbound).orElse(Defaults.LISTEN_PORT),
                 timeouts.map(t -> t.connect).orElse(null),
                 timeouts.map(t -> t.idle).orElse(null),
                 Optional.ofNullable(s.drain).map(d -> d.timeout).orElse(null),
                 Optional.ofNullable(s.drain).map(d -> d.shutdownGrace).orElse(null),
                 Optional.ofNullable(s.drain).map(d -> d.appPreStopSleepSeconds)
                         .orElse(DEFAULT_APP_PRE_STOP_SLEEP_SECONDS),
-                s.proxyProtocol == null ? ProxyProtocol.OFF : s.proxyProtocol,
+                s.proxyProtocol == null ? ProxyProtocol.of(Defaults.PROXY_PROTOCOL) : s.proxyProtocol,
                 s.nativeSidecar == null ? NativeSidecarMode.AUTO : s.nativeSidecar,
                 s.classicPostStartCommand == null || s.classicPostStartCommand.isEmpty()
                         ? awaitHealthz(admin) : List.copyOf(s.classicPostStartCommand),
@@ -100,8 +103,8 @@ public record ProfileSettings(
                 s.socketGroup == null ? 65532L : s.socketGroup,
                 // Null: the sidecar follows the app's user (SidecarUser).
                 s.runAsUser,
-                s.adminShutdown == null ? AdminShutdown.LOOPBACK : s.adminShutdown,
-                s.logFormat == null ? LogFormat.TEXT : s.logFormat,
+                s.adminShutdown == null ? AdminShutdown.of(Defaults.ADMIN_SHUTDOWN) : s.adminShutdown,
+                s.logFormat == null ? LogFormat.of(Defaults.LOG_FORMAT) : s.logFormat,
                 pullSecretNames(s.imagePullSecrets),
                 Optional.ofNullable(s.catchUp).map(c -> c.policy).orElse(CatchUpPolicy.REPORT),
                 s.transport,
@@ -116,15 +119,15 @@ public record ProfileSettings(
     }
 
     /**
-     * Classic mode's postStart hook: the sidecar's own {@code await} subcommand, which returns once the admin port
-     * answers /healthz with 200, at most 60 s. Exec form with the image's real paths (images/sidecar/Containerfile):
-     * the image has no shell. A second JVM in the sidecar's container for a moment, so: C1 only, a tiny heap, no
-     * perf-data file (the root file system is read-only).
+     * Classic mode's postStart hook: the sidecar's own {@code await} subcommand ({@link AwaitCommandLine}), which
+     * returns once the admin port answers /healthz with 200, at most 60 s. Exec form with the image's real paths
+     * (images/sidecar/Containerfile): the image has no shell. A second JVM in the sidecar's container for a moment,
+     * so: C1 only, a tiny heap, no perf-data file (the root file system is read-only).
      */
     static List<String> awaitHealthz(int adminPort) {
-        return List.of("/opt/java/openjdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx16m",
-                "-XX:-UsePerfData", "-Xshare:auto", "-jar", "/opt/udsproxy/udsproxy-sidecar.jar",
-                "await", "--admin", "127.0.0.1:" + adminPort, "--timeout", "60s");
+        List<String> java = List.of("/opt/java/openjdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx16m", "-XX:-UsePerfData", "-Xshare:auto", "-jar", "/opt/udsproxy/udsproxy-sidecar.jar");
+        return Stream.concat(java.stream(), AwaitCommandLine.args(adminPort).stream()).toList();
     }
 
     /**

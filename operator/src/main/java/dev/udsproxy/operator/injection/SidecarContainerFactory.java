@@ -1,5 +1,11 @@
 package dev.udsproxy.operator.injection;
 
+import dev.udsproxy.contract.AdminPaths;
+import dev.udsproxy.contract.Defaults;
+import dev.udsproxy.contract.EgressRoute;
+import dev.udsproxy.contract.Endpoint;
+import dev.udsproxy.contract.Setting;
+import dev.udsproxy.contract.SocketPaths;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -12,7 +18,6 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Renders the {@code udsproxy} container from the profile and the Pod's request. */
 final class SidecarContainerFactory {
@@ -33,7 +38,7 @@ final class SidecarContainerFactory {
                 .withSecurityContext(restricted(user, profile.seccompLocalhostProfile()))
                 .addNewVolumeMount()
                     .withName(Annotations.SOCKET_VOLUME)
-                    .withMountPath(Annotations.SOCKET_DIR)
+                    .withMountPath(Defaults.SOCKET_DIR)
                 .endVolumeMount()
                 .addNewVolumeMount()
                     .withName(Annotations.NO_TOKEN_VOLUME)
@@ -42,10 +47,10 @@ final class SidecarContainerFactory {
                 .endVolumeMount()
                 // Startup waits for the sidecar only: a native sidecar must be started before the
                 // kubelet starts the app, so waiting on the app's socket here would deadlock.
-                .withStartupProbe(probe("/healthz", 1, 60))
-                .withLivenessProbe(probe("/healthz", 10, 3))
+                .withStartupProbe(probe(AdminPaths.HEALTHZ, 1, 60))
+                .withLivenessProbe(probe(AdminPaths.HEALTHZ, 10, 3))
                 // Ready only when the app's socket accepts: the Pod is never Ready before its app.
-                .withReadinessProbe(probe("/readyz", 2, 2));
+                .withReadinessProbe(probe(AdminPaths.READYZ, 2, 2));
         if (nativeSidecar) {
             c.withRestartPolicy("Always");
         } else {
@@ -58,37 +63,41 @@ final class SidecarContainerFactory {
         return c.build();
     }
 
+    /** The sidecar's settings by their contract env names; see {@link Setting} for what each means. */
     private static List<EnvVar> env(ProfileSettings profile, InjectionRequest request, int port, String proxyProtocol) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVar("UDSPROXY_LISTEN", "0.0.0.0:" + port, null));
-        env.add(new EnvVar("UDSPROXY_UPSTREAM", "unix:" + request.socketPath(), null));
-        env.add(new EnvVar("UDSPROXY_ADMIN", "0.0.0.0:" + profile.adminPort(), null));
-        env.add(new EnvVar("UDSPROXY_SOCKET_DIR", Annotations.SOCKET_DIR, null));
-        env.add(new EnvVar("UDSPROXY_PROXY_PROTOCOL", proxyProtocol, null));
+        add(env, Setting.LISTEN, new Endpoint(Defaults.ALL_ADDRESSES, port).toString());
+        add(env, Setting.UPSTREAM, SocketPaths.UNIX_PREFIX + request.socketPath());
+        add(env, Setting.ADMIN, new Endpoint(Defaults.ALL_ADDRESSES, profile.adminPort()).toString());
+        add(env, Setting.SOCKET_DIR, Defaults.SOCKET_DIR);
+        add(env, Setting.PROXY_PROTOCOL, proxyProtocol);
         // Written even when they equal the sidecar's defaults, so that the Pod spec says what runs.
-        env.add(new EnvVar("UDSPROXY_ADMIN_SHUTDOWN", profile.adminShutdown().wireName(), null));
-        env.add(new EnvVar("UDSPROXY_LOG_FORMAT", profile.logFormat().wireName(), null));
+        add(env, Setting.ADMIN_SHUTDOWN, profile.adminShutdown().wireName());
+        add(env, Setting.LOG_FORMAT, profile.logFormat().wireName());
         if (!request.egress().isEmpty()) {
-            env.add(new EnvVar("UDSPROXY_EGRESS",
-                    request.egress().stream().map(EgressRoute::spec).collect(Collectors.joining(",")), null));
+            add(env, Setting.EGRESS, EgressRoute.specList(request.egress()));
         }
         // Unset timeouts, transport and backlog leave the sidecar's own defaults in charge.
         if (profile.transport() != null) {
-            env.add(new EnvVar("UDSPROXY_TRANSPORT", profile.transport().wireName(), null));
+            add(env, Setting.TRANSPORT, profile.transport().wireName());
         }
         if (profile.backlog() != null) {
-            env.add(new EnvVar("UDSPROXY_BACKLOG", String.valueOf(profile.backlog()), null));
+            add(env, Setting.BACKLOG, String.valueOf(profile.backlog()));
         }
-        addIfSet(env, "UDSPROXY_CONNECT_TIMEOUT", profile.connectTimeout());
-        addIfSet(env, "UDSPROXY_IDLE_TIMEOUT", profile.idleTimeout());
-        addIfSet(env, "UDSPROXY_SHUTDOWN_GRACE", profile.shutdownGrace());
-        addIfSet(env, "UDSPROXY_DRAIN_TIMEOUT", profile.drainTimeout());
+        addIfSet(env, Setting.CONNECT_TIMEOUT, profile.connectTimeout());
+        addIfSet(env, Setting.IDLE_TIMEOUT, profile.idleTimeout());
+        addIfSet(env, Setting.SHUTDOWN_GRACE, profile.shutdownGrace());
+        addIfSet(env, Setting.DRAIN_TIMEOUT, profile.drainTimeout());
         return env;
     }
 
-    private static void addIfSet(List<EnvVar> env, String name, String value) {
+    private static void add(List<EnvVar> env, Setting setting, String value) {
+        env.add(new EnvVar(setting.env(), value, null));
+    }
+
+    private static void addIfSet(List<EnvVar> env, Setting setting, String value) {
         if (value != null) {
-            env.add(new EnvVar(name, value, null));
+            add(env, setting, value);
         }
     }
 

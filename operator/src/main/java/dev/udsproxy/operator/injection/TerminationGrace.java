@@ -1,10 +1,10 @@
 package dev.udsproxy.operator.injection;
 
+import dev.udsproxy.contract.Defaults;
+import dev.udsproxy.contract.Durations;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The app's preStop runs first (the kubelet counts it in the grace period), then the sidecar drains on SIGTERM: not
@@ -13,15 +13,12 @@ import java.util.regex.Pattern;
  */
 final class TerminationGrace {
     /** The sidecar's own defaults (--shutdown-grace, --drain-timeout), used when the profile sets none. */
-    static final Duration SIDECAR_SHUTDOWN_GRACE = Duration.ofSeconds(3);
-    static final Duration SIDECAR_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration SIDECAR_SHUTDOWN_GRACE = Durations.parse(Defaults.SHUTDOWN_GRACE, true);
+    static final Duration SIDECAR_DRAIN_TIMEOUT = Durations.parse(Defaults.DRAIN_TIMEOUT, true);
     /** For the JVM's own exit after the drain. */
     static final long MARGIN_SECONDS = 2;
     /** What Kubernetes applies when a Pod sets nothing. */
     static final long KUBERNETES_DEFAULT_SECONDS = 30;
-    /** The sidecar counts longer durations as this (sidecar config Limits.MAX_DURATION). */
-    private static final Duration SIDECAR_MAX = Duration.ofDays(3650);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private TerminationGrace() {
     }
@@ -50,22 +47,15 @@ final class TerminationGrace {
         pod.getSpec().setTerminationGracePeriodSeconds(needed);
     }
 
-    /** The CRD admits only this form; anything else leaves the sidecar's default in the sum. */
+    /** The CRD admits only the contract's form; anything else leaves the sidecar's default in the sum. */
     static Duration duration(String value, Duration unset) {
         if (value == null) {
             return unset;
         }
-        Matcher m = DURATION.matcher(value.trim());
-        if (!m.matches()) {
+        try {
+            return Durations.parse(value.trim(), true);
+        } catch (IllegalArgumentException e) {
             return unset;
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
-        return d.compareTo(SIDECAR_MAX) > 0 ? SIDECAR_MAX : d;
     }
 }

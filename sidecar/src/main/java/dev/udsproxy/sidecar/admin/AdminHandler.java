@@ -1,6 +1,7 @@
 package dev.udsproxy.sidecar.admin;
 
-import dev.udsproxy.sidecar.config.AdminShutdown;
+import dev.udsproxy.contract.AdminPaths;
+import dev.udsproxy.contract.AdminShutdown;
 import dev.udsproxy.sidecar.log.Log;
 import dev.udsproxy.sidecar.log.LogRateLimiter;
 import dev.udsproxy.sidecar.metrics.MetricsExposition;
@@ -52,8 +53,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         switch (new QueryStringDecoder(req.uri()).path()) {
-            case "/healthz" -> respond(ctx, keepAlive, HttpResponseStatus.OK, "ok\n");
-            case "/readyz" -> {
+            case AdminPaths.HEALTHZ -> respond(ctx, keepAlive, HttpResponseStatus.OK, "ok\n");
+            case AdminPaths.READYZ -> {
                 if (draining.getAsBoolean()) {
                     respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n");
                     return;
@@ -67,9 +68,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     }
                 });
             }
-            case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(),
+            case AdminPaths.METRICS -> respond(ctx, keepAlive, HttpResponseStatus.OK, metrics.scrape(),
                     MetricsExposition.CONTENT_TYPE);
-            case "/quitquitquit" -> {
+            case AdminPaths.QUIT -> {
                 if (!HttpMethod.POST.equals(req.method())) {
                     respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n");
                     return;

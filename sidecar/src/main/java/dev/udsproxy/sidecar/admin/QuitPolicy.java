@@ -1,7 +1,7 @@
 package dev.udsproxy.sidecar.admin;
 
-import dev.udsproxy.sidecar.config.AdminShutdown;
-import dev.udsproxy.sidecar.config.Setting;
+import dev.udsproxy.contract.AdminShutdown;
+import dev.udsproxy.contract.Setting;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -16,7 +16,7 @@ public final class QuitPolicy {
     /** Null when the request may start the drain, else the reason it may not (one line, for the 403 body). */
     public static String refusal(AdminShutdown setting, SocketAddress peer) {
         if (setting == AdminShutdown.OFF) {
-            return "quitquitquit is off (" + Setting.ADMIN_SHUTDOWN.env() + "=" + AdminShutdown.OFF.label() + ")";
+            return "quitquitquit is off (" + Setting.ADMIN_SHUTDOWN.env() + "=" + AdminShutdown.OFF.wireName() + ")";
         }
         // isLoopbackAddress: 127.0.0.0/8 and ::1; an IPv4-mapped ::ffff:127.x arrives as an Inet4Address already.
         if (peer instanceof InetSocketAddress inet && inet.getAddress() != null

@@ -1,5 +1,6 @@
 package dev.udsproxy.sidecar.await;
 
+import dev.udsproxy.contract.AdminPaths;
 import dev.udsproxy.sidecar.config.HostPort;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ public final class HealthzAwait {
             s.connect(new InetSocketAddress(admin.host(), admin.port()), timeoutMillis);
             s.setSoTimeout(timeoutMillis);
             OutputStream out = s.getOutputStream();
-            out.write(("GET /healthz HTTP/1.0\r\nHost: " + admin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + AdminPaths.HEALTHZ + " HTTP/1.0\r\nHost: " + admin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return firstLine(s.getInputStream());
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.udsproxy.sidecar.config;
 
+import dev.udsproxy.contract.Setting;
+import dev.udsproxy.contract.SocketPaths;
 import java.nio.file.Path;
 
 /**
@@ -7,13 +9,12 @@ import java.nio.file.Path;
  * the comparison with loopback-TCP sidecars (bench/) and for an app that cannot listen on a socket file yet.
  */
 public sealed interface AppUpstream {
-    String UNIX_PREFIX = "unix:";
     String TCP_PREFIX = "tcp:";
 
     record Unix(Path path) implements AppUpstream {
         @Override
         public String toString() {
-            return UNIX_PREFIX + path;
+            return SocketPaths.UNIX_PREFIX + path;
         }
     }
 
@@ -25,8 +26,9 @@ public sealed interface AppUpstream {
     }
 
     static AppUpstream parse(String value) {
-        String allowed = "expected unix:/absolute/path/to/app.sock (at most " + Limits.MAX_SOCKET_PATH_BYTES
-                + " bytes) or tcp:HOST:PORT";
+        String unix = SocketPaths.UNIX_PREFIX;
+        String allowed = "expected " + unix + "/absolute/path/to/app.sock (at most " + SocketPaths.MAX_PATH_BYTES
+                + " bytes) or " + TCP_PREFIX + "HOST:PORT";
         String v = value.trim();
         if (v.startsWith(TCP_PREFIX)) {
             HostPort hp;
@@ -37,14 +39,14 @@ public sealed interface AppUpstream {
             }
             return new Tcp(hp);
         }
-        if (!v.startsWith(UNIX_PREFIX) || !v.startsWith("/", UNIX_PREFIX.length())) {
+        if (!v.startsWith(unix) || !v.startsWith("/", unix.length())) {
             throw new ConfigException(Setting.UPSTREAM, value, allowed);
         }
-        String path = v.substring(UNIX_PREFIX.length());
+        String path = v.substring(unix.length());
         if (path.endsWith("/")) {
             throw new ConfigException(Setting.UPSTREAM, value, allowed);
         }
-        Limits.checkSocketPath(Setting.UPSTREAM, value, path);
+        SettingValues.checkSocketPath(Setting.UPSTREAM, value, path);
         return new Unix(Path.of(path));
     }
 }

@@ -1,5 +1,11 @@
 package dev.udsproxy.sidecar.config;
 
+import dev.udsproxy.contract.AdminShutdown;
+import dev.udsproxy.contract.Limits;
+import dev.udsproxy.contract.LogFormat;
+import dev.udsproxy.contract.Setting;
+import dev.udsproxy.contract.SocketPaths;
+import dev.udsproxy.contract.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +39,7 @@ public record SidecarConfig(
         Path socketDir = parseSocketDir(raw.get(Setting.SOCKET_DIR));
         List<EgressRoute> egress = EgressRoute.parseList(raw.get(Setting.EGRESS));
         for (EgressRoute route : egress) {
-            Limits.checkSocketPath(Setting.EGRESS, raw.get(Setting.EGRESS),
+            SettingValues.checkSocketPath(Setting.EGRESS, raw.get(Setting.EGRESS),
                     egressSocket(socketDir, route.name()).toString());
         }
         return new SidecarConfig(
@@ -42,22 +48,23 @@ public record SidecarConfig(
                 HostPort.parse(Setting.ADMIN, raw.get(Setting.ADMIN)),
                 List.copyOf(egress),
                 socketDir,
-                ProxyProtocol.parse(raw.get(Setting.PROXY_PROTOCOL)),
-                Limits.parseDuration(Setting.CONNECT_TIMEOUT, raw.get(Setting.CONNECT_TIMEOUT), false),
-                Limits.parseDuration(Setting.IDLE_TIMEOUT, raw.get(Setting.IDLE_TIMEOUT), true),
-                Limits.parseDuration(Setting.SHUTDOWN_GRACE, raw.get(Setting.SHUTDOWN_GRACE), true),
-                Limits.parseDuration(Setting.DRAIN_TIMEOUT, raw.get(Setting.DRAIN_TIMEOUT), true),
-                Limits.parseInt(Setting.MAX_CONNECTIONS, raw.get(Setting.MAX_CONNECTIONS), 1, 1_000_000),
-                Limits.parseInt(Setting.IO_THREADS, raw.get(Setting.IO_THREADS), 1, 64),
-                TransportKind.parse(raw.get(Setting.TRANSPORT)),
-                AdminShutdown.parse(raw.get(Setting.ADMIN_SHUTDOWN)),
-                LogFormat.parse(raw.get(Setting.LOG_FORMAT)),
-                Limits.parseInt(Setting.BACKLOG, raw.get(Setting.BACKLOG), 1, Limits.MAX_BACKLOG));
+                ProxyProtocol.of(SettingValues.parseValue(Setting.PROXY_PROTOCOL, dev.udsproxy.contract.ProxyProtocol.class,
+                        raw.get(Setting.PROXY_PROTOCOL))),
+                SettingValues.parseDuration(Setting.CONNECT_TIMEOUT, raw.get(Setting.CONNECT_TIMEOUT), false),
+                SettingValues.parseDuration(Setting.IDLE_TIMEOUT, raw.get(Setting.IDLE_TIMEOUT), true),
+                SettingValues.parseDuration(Setting.SHUTDOWN_GRACE, raw.get(Setting.SHUTDOWN_GRACE), true),
+                SettingValues.parseDuration(Setting.DRAIN_TIMEOUT, raw.get(Setting.DRAIN_TIMEOUT), true),
+                SettingValues.parseInt(Setting.MAX_CONNECTIONS, raw.get(Setting.MAX_CONNECTIONS), 1, 1_000_000),
+                SettingValues.parseInt(Setting.IO_THREADS, raw.get(Setting.IO_THREADS), 1, 64),
+                TransportKind.of(SettingValues.parseValue(Setting.TRANSPORT, Transport.class, raw.get(Setting.TRANSPORT))),
+                SettingValues.parseValue(Setting.ADMIN_SHUTDOWN, AdminShutdown.class, raw.get(Setting.ADMIN_SHUTDOWN)),
+                SettingValues.parseValue(Setting.LOG_FORMAT, LogFormat.class, raw.get(Setting.LOG_FORMAT)),
+                SettingValues.parseInt(Setting.BACKLOG, raw.get(Setting.BACKLOG), 1, Limits.MAX_BACKLOG));
     }
 
     /** Where the app connects for one egress route. */
     public static Path egressSocket(Path socketDir, String routeName) {
-        return socketDir.resolve("egress").resolve(routeName + ".sock");
+        return Path.of(SocketPaths.egressSocket(socketDir.toString(), routeName));
     }
 
     public Path egressSocket(EgressRoute route) {

@@ -1,33 +1,33 @@
 package dev.udsproxy.sidecar.config;
 
-import java.util.Locale;
+import dev.udsproxy.contract.Transport;
 
 /**
- * Which Netty transport carries the sockets. AUTO takes the first of io_uring, epoll and NIO that this kernel and
- * this process's seccomp profile allow (container runtimes' default profiles block the io_uring system calls, so in
- * most Pods AUTO means epoll); naming one fails the start when it is not available.
+ * Which Netty transport carries the sockets (the values: {@link Transport}). AUTO takes the first of io_uring, epoll
+ * and NIO that this kernel and this process's seccomp profile allow; naming one fails the start when it is not
+ * available. The data path's own type, mapped one to one from the contract's.
  */
 public enum TransportKind {
-    AUTO("auto"), IO_URING("io_uring"), EPOLL("epoll"), NIO("nio");
+    AUTO(Transport.AUTO), IO_URING(Transport.IO_URING), EPOLL(Transport.EPOLL), NIO(Transport.NIO);
 
-    private final String label;
+    private final Transport contract;
 
-    TransportKind(String label) {
-        this.label = label;
+    TransportKind(Transport contract) {
+        this.contract = contract;
     }
 
     /** The name in flags, env, the profile and the start-up line. */
     public String label() {
-        return label;
+        return contract.wireName();
     }
 
-    static TransportKind parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        for (TransportKind kind : values()) {
-            if (kind.label.equals(v)) {
-                return kind;
-            }
-        }
-        throw new ConfigException(Setting.TRANSPORT, value, "expected auto, io_uring, epoll or nio");
+    /** Exhaustive: a transport the contract gains fails this compile until the data path has it. */
+    static TransportKind of(Transport value) {
+        return switch (value) {
+            case AUTO -> AUTO;
+            case IO_URING -> IO_URING;
+            case EPOLL -> EPOLL;
+            case NIO -> NIO;
+        };
     }
 }

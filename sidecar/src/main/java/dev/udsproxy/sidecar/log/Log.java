@@ -1,6 +1,6 @@
 package dev.udsproxy.sidecar.log;
 
-import dev.udsproxy.sidecar.config.LogFormat;
+import dev.udsproxy.contract.LogFormat;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;

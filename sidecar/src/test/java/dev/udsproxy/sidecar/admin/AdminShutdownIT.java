@@ -3,7 +3,7 @@ package dev.udsproxy.sidecar.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.udsproxy.sidecar.config.Setting;
+import dev.udsproxy.contract.Setting;
 import dev.udsproxy.sidecar.testing.RunningSidecar;
 import java.io.IOException;
 import java.net.URI;

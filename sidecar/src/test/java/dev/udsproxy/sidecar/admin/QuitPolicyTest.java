@@ -2,7 +2,7 @@ package dev.udsproxy.sidecar.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.udsproxy.sidecar.config.AdminShutdown;
+import dev.udsproxy.contract.AdminShutdown;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,9 @@ package dev.udsproxy.sidecar.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.udsproxy.contract.AdminShutdown;
+import dev.udsproxy.contract.LogFormat;
+import dev.udsproxy.contract.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -12,24 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SidecarConfigTest {
+    /** What the sidecar runs with when nothing is set: the contract's defaults. */
     static Map<Setting, String> defaults() {
         Map<Setting, String> raw = new EnumMap<>(Setting.class);
-        raw.put(Setting.LISTEN, "0.0.0.0:8080");
-        raw.put(Setting.UPSTREAM, "unix:/var/run/udsproxy/app.sock");
-        raw.put(Setting.ADMIN, "0.0.0.0:15090");
-        raw.put(Setting.EGRESS, "");
-        raw.put(Setting.SOCKET_DIR, "/var/run/udsproxy");
-        raw.put(Setting.PROXY_PROTOCOL, "off");
-        raw.put(Setting.CONNECT_TIMEOUT, "5s");
-        raw.put(Setting.IDLE_TIMEOUT, "1h");
-        raw.put(Setting.SHUTDOWN_GRACE, "3s");
-        raw.put(Setting.DRAIN_TIMEOUT, "20s");
-        raw.put(Setting.MAX_CONNECTIONS, "10000");
-        raw.put(Setting.IO_THREADS, "1");
-        raw.put(Setting.TRANSPORT, "auto");
-        raw.put(Setting.ADMIN_SHUTDOWN, "loopback");
-        raw.put(Setting.LOG_FORMAT, "text");
-        raw.put(Setting.BACKLOG, "4096");
+        for (Setting setting : Setting.values()) {
+            raw.put(setting, setting.defaultValue());
+        }
         return raw;
     }
 

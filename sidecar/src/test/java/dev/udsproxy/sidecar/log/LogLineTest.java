@@ -2,7 +2,7 @@ package dev.udsproxy.sidecar.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.udsproxy.sidecar.config.LogFormat;
+import dev.udsproxy.contract.LogFormat;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

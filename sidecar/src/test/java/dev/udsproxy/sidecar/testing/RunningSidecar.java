@@ -1,8 +1,8 @@
 package dev.udsproxy.sidecar.testing;
 
+import dev.udsproxy.contract.Setting;
 import dev.udsproxy.sidecar.Sidecar;
 import dev.udsproxy.sidecar.config.AppUpstream;
-import dev.udsproxy.sidecar.config.Setting;
 import dev.udsproxy.sidecar.config.SidecarConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
