@@ -103,6 +103,22 @@ public class SidecarProfileSpec {
     @JsonPropertyDescription("What to do with opted-in Pods that run without the sidecar.")
     public CatchUp catchUp;
 
+    @JsonPropertyDescription("How a change of this profile reaches the workloads that use it.")
+    public Rollout rollout;
+
+    public static class Rollout {
+        @JsonPropertyDescription("auto (default): the operator rolls each outdated workload (patches its Pod template),"
+                + " paced by maxWorkloadsPerMinute; manual: it only marks them outdated (status.outdatedWorkloads, an"
+                + " Event) and you restart them.")
+        public RolloutMode mode;
+
+        @JsonPropertyDescription("auto only: at most this many workloads rolled per minute, across all namespaces"
+                + " (default 20); 0 rolls every outdated workload at once.")
+        @Min(0)
+        @Max(10000)
+        public Integer maxWorkloadsPerMinute;
+    }
+
     public static class Ports {
         @JsonPropertyDescription("Admin HTTP port: /healthz, /readyz, /metrics.")
         @Min(1)

@@ -14,6 +14,11 @@ public class SidecarProfileStatus {
     public Integer injectedPods;
     /** Pods injected with an older version of this profile: a rollout picks up the new one. */
     public Integer outdatedPods;
+    /**
+     * Workloads whose Pods do not all run this profile's current version yet: waiting for the paced rollout, or for
+     * the user in rollout mode manual.
+     */
+    public Integer outdatedWorkloads;
     /** Pods that opted in but run without the sidecar (created while the webhook was unreachable). */
     public Integer missingPods;
     /** namespace/name of some missing Pods, for kubectl describe. */

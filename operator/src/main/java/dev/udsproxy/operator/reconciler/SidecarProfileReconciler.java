@@ -4,6 +4,7 @@ import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.catchup.PodCensus;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
 import dev.udsproxy.operator.customresource.Conditions;
+import dev.udsproxy.operator.customresource.RolloutMode;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileStatus;
 import dev.udsproxy.operator.injection.Annotations;
@@ -11,23 +12,28 @@ import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.ClusterInjectionContext;
+import dev.udsproxy.operator.workload.RolloutPacer;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import dev.udsproxy.operator.workload.WorkloadEvents;
 import dev.udsproxy.operator.workload.WorkloadOptIn;
 import dev.udsproxy.operator.workload.Workloads;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +49,8 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     private final ClusterInjectionContext context;
     private final TemplateUpdater templates;
     private final WorkloadEvents events;
+    /** The pace of each profile's rollout: the rolls of its last minute (in memory: a new leader starts afresh). */
+    private final Map<String, RolloutPacer> pacers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SidecarProfileReconciler(KubernetesClient client, OperatorConfig config, ClusterInjectionContext context,
             TemplateUpdater templates, WorkloadEvents events) {
@@ -58,12 +66,27 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         context.start();
         String name = profile.getMetadata().getName();
         ProfileSettings settings = ProfileSettings.from(name, profile.getSpec());
+        // This reconciler owns every roll of a profile change (the workloads' own reconcilers only opt in and out),
+        // paced: the outdated ones in namespace/name order, as many as the profile's rollout allows now.
+        List<HasMetadata> outdated = new ArrayList<>();
         for (var workload : Workloads.annotated(client, Annotations.INJECT)) {
             var template = Workloads.template(workload).getMetadata();
             if (WorkloadOptIn.profileName(workload.getMetadata(), template).equals(name)) {
-                templates.update(workload);
+                if (templates.outdated(workload)) {
+                    outdated.add(workload);
+                } else {
+                    templates.update(workload, false);
+                }
             }
         }
+        outdated.sort(Comparator.comparing((HasMetadata w) -> w.getMetadata().getNamespace())
+                .thenComparing(w -> w.getMetadata().getName()));
+        var rollout = Optional.ofNullable(profile.getSpec()).map(s -> s.rollout);
+        RolloutMode mode = rollout.map(r -> r.mode).orElse(RolloutMode.AUTO);
+        var plan = pacers.computeIfAbsent(name, n -> new RolloutPacer())
+                .plan(outdated, mode, rollout.map(r -> r.maxWorkloadsPerMinute).orElse(null), Instant.now());
+        plan.roll().forEach(w -> templates.update(w, true));
+        reportWaiting(profile, mode, plan, previousOutdatedWorkloads(profile));
         PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), context::namespaceLabels,
                 new InjectionPolicy(config.namespace(), context.excludedNamespaces()));
         SidecarProfileStatus previous = profile.getStatus();
@@ -74,6 +97,7 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         status.injectedPods = census.injected();
         status.outdatedPods = census.outdated();
         status.missingPods = census.missing().size();
+        status.outdatedWorkloads = plan.waiting();
         status.missingPodNames = census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName).toList();
         status.sidecarMode = InjectionStatus.mode(settings.nativeSidecarOn(context.clusterFeatures().nativeSidecars()));
         status.conditions = List.of(Conditions.carryTransitionTime(previous == null ? null : previous.conditions,
@@ -86,7 +110,30 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                 .withLastTransitionTime(DateTimeFormatter.ISO_INSTANT.format(Instant.now()))
                 .build()));
         profile.setStatus(status);
-        return UpdateControl.patchStatus(profile).rescheduleAfter(config.catchUpInterval());
+        Duration next = plan.retryAfter() != null && plan.retryAfter().compareTo(config.catchUpInterval()) < 0
+                ? plan.retryAfter() : config.catchUpInterval();
+        return UpdateControl.patchStatus(profile).rescheduleAfter(next);
+    }
+
+    /** One Event when the number of workloads left waiting changes (not one per round, not one per workload). */
+    private void reportWaiting(SidecarProfile profile, RolloutMode mode, RolloutPacer.Plan<HasMetadata> plan,
+            Integer before) {
+        if (plan.waiting() == 0 || Integer.valueOf(plan.waiting()).equals(before)) {
+            return;
+        }
+        if (mode == RolloutMode.MANUAL) {
+            events.record(profile, "Normal", "RolloutPending", plan.waiting() + " workload(s) run an older version of"
+                    + " this profile (rollout mode manual): restart them, e.g. kubectl rollout restart, or set"
+                    + " spec.rollout.mode=auto");
+        } else {
+            events.record(profile, "Normal", "RolloutPaced", plan.roll().size() + " workload(s) rolled now, "
+                    + plan.waiting() + " waiting for the pace of spec.rollout.maxWorkloadsPerMinute; next in "
+                    + plan.retryAfter().toSeconds() + " s");
+        }
+    }
+
+    private static Integer previousOutdatedWorkloads(SidecarProfile profile) {
+        return profile.getStatus() == null ? null : profile.getStatus().outdatedWorkloads;
     }
 
     private void catchUp(SidecarProfile profile, ProfileSettings settings, PodCensus census, Integer reportedBefore) {

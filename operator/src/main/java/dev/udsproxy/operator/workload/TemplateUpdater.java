@@ -31,14 +31,34 @@ public class TemplateUpdater {
         this.events = events;
     }
 
-    public void update(HasMetadata cached) {
+    /**
+     * Whether the workload is outdated: its Pod template would roll to a newer version of its profile (it carries an
+     * older profile hash) and not all its Pods run the current one. An opt-in or an opt-out is not a roll.
+     */
+    public boolean outdated(HasMetadata cached) {
+        context.start();
+        var desired = decide(cached);
+        if (desired.isEmpty() || !isRoll(Workloads.template(cached).getMetadata().getAnnotations(), desired.get())) {
+            return false;
+        }
+        // Pods the user restarted meanwhile (rollout mode manual) came through the webhook with the current version.
+        String profile = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
+        return !podsInjectedWith(cached, profile, desired.get().annotations().get(Annotations.PROFILE_HASH));
+    }
+
+    /**
+     * Writes the opt-in the workload asks for. {@code mayRoll}: whether a change of its profile may roll it too; only
+     * the profile reconciler does that, paced ({@link RolloutPacer}), so a workload's own reconciler applies an
+     * opt-in, an opt-out or a repair but keeps the profile hash the template has.
+     */
+    public void update(HasMetadata cached, boolean mayRoll) {
         context.start();
         String named = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
         if ("true".equals(cached.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(named) == null) {
             events.record(cached, "Warning", "ProfileNotFound", "SidecarProfile " + named
                     + " does not exist: the webhook refuses this workload's Pods until it does");
         }
-        if (decide(cached).isEmpty()) {
+        if (decide(cached, mayRoll).isEmpty()) {
             return; // the steady state: no request to the API server
         }
         // The informer's copy can lag a user's edit by a moment, and fabric8's edit sends the difference between the
@@ -50,7 +70,7 @@ public class TemplateUpdater {
             return;
         }
         var template = Workloads.template(workload);
-        var desired = decide(workload);
+        var desired = decide(workload, mayRoll);
         String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
         if (desired.isEmpty()) {
             return;
@@ -74,6 +94,29 @@ public class TemplateUpdater {
         LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
                 workload.getMetadata().getName(), what);
         events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+    }
+
+    /** {@link #decide(HasMetadata)}, with a roll to a newer profile hash taken back unless {@code mayRoll}. */
+    private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload, boolean mayRoll) {
+        var desired = decide(workload);
+        var meta = Workloads.template(workload).getMetadata();
+        if (mayRoll || desired.isEmpty() || !isRoll(meta.getAnnotations(), desired.get())) {
+            return desired;
+        }
+        var annotations = new java.util.LinkedHashMap<>(desired.get().annotations());
+        annotations.put(Annotations.PROFILE_HASH, annotation(meta.getAnnotations(), Annotations.PROFILE_HASH));
+        var kept = new WorkloadOptIn.TemplateOptIn(desired.get().labels(), annotations, desired.get().readinessGates());
+        boolean same = Objects.equals(kept.labels(), Optional.ofNullable(meta.getLabels()).orElse(java.util.Map.of()))
+                && Objects.equals(kept.annotations(), Optional.ofNullable(meta.getAnnotations()).orElse(java.util.Map.of()))
+                && Objects.equals(kept.readinessGates(), Optional.ofNullable(Workloads.template(workload).getSpec()
+                        .getReadinessGates()).orElse(java.util.List.of()));
+        return same ? Optional.empty() : Optional.of(kept);
+    }
+
+    private static boolean isRoll(java.util.Map<String, String> templateAnnotations, WorkloadOptIn.TemplateOptIn desired) {
+        String before = annotation(templateAnnotations, Annotations.PROFILE_HASH);
+        String after = desired.annotations().get(Annotations.PROFILE_HASH);
+        return before != null && after != null && !before.equals(after);
     }
 
     private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload) {
