@@ -38,7 +38,7 @@ public class TemplateUpdater {
     public boolean outdated(HasMetadata cached) {
         context.start();
         var desired = decide(cached);
-        if (desired.isEmpty() || !isRoll(Workloads.template(cached).getMetadata().getAnnotations(), desired.get())) {
+        if (desired.isEmpty() || !isRoll(Workloads.template(cached).getMetadata(), desired.get())) {
             return false;
         }
         // Pods the user restarted meanwhile (rollout mode manual) came through the webhook with the current version.
@@ -100,23 +100,34 @@ public class TemplateUpdater {
     private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload, boolean mayRoll) {
         var desired = decide(workload);
         var meta = Workloads.template(workload).getMetadata();
-        if (mayRoll || desired.isEmpty() || !isRoll(meta.getAnnotations(), desired.get())) {
+        if (mayRoll || desired.isEmpty() || !isRoll(meta, desired.get())) {
             return desired;
         }
         var annotations = new java.util.LinkedHashMap<>(desired.get().annotations());
-        annotations.put(Annotations.PROFILE_HASH, annotation(meta.getAnnotations(), Annotations.PROFILE_HASH));
-        var kept = new WorkloadOptIn.TemplateOptIn(desired.get().labels(), annotations, desired.get().readinessGates());
-        boolean same = Objects.equals(kept.labels(), Optional.ofNullable(meta.getLabels()).orElse(java.util.Map.of()))
-                && Objects.equals(kept.annotations(), Optional.ofNullable(meta.getAnnotations()).orElse(java.util.Map.of()))
-                && Objects.equals(kept.readinessGates(), Optional.ofNullable(Workloads.template(workload).getSpec()
+        String kept = annotation(meta.getAnnotations(), Annotations.PROFILE_HASH);
+        if (kept == null) {
+            annotations.remove(Annotations.PROFILE_HASH);
+        } else {
+            annotations.put(Annotations.PROFILE_HASH, kept);
+        }
+        var withoutRoll = new WorkloadOptIn.TemplateOptIn(desired.get().labels(), annotations,
+                desired.get().readinessGates());
+        boolean same = Objects.equals(withoutRoll.labels(), Optional.ofNullable(meta.getLabels()).orElse(java.util.Map.of()))
+                && Objects.equals(withoutRoll.annotations(), Optional.ofNullable(meta.getAnnotations()).orElse(java.util.Map.of()))
+                && Objects.equals(withoutRoll.readinessGates(), Optional.ofNullable(Workloads.template(workload).getSpec()
                         .getReadinessGates()).orElse(java.util.List.of()));
-        return same ? Optional.empty() : Optional.of(kept);
+        return same ? Optional.empty() : Optional.of(withoutRoll);
     }
 
-    private static boolean isRoll(java.util.Map<String, String> templateAnnotations, WorkloadOptIn.TemplateOptIn desired) {
-        String before = annotation(templateAnnotations, Annotations.PROFILE_HASH);
+    /**
+     * A roll: the template was opted in already (our profile hash on it, or the opt-in label its owner wrote) and
+     * now gets another profile hash. Not a roll: the first opt-in, an opt-out.
+     */
+    private static boolean isRoll(io.fabric8.kubernetes.api.model.ObjectMeta template, WorkloadOptIn.TemplateOptIn desired) {
+        String before = annotation(template.getAnnotations(), Annotations.PROFILE_HASH);
         String after = desired.annotations().get(Annotations.PROFILE_HASH);
-        return before != null && after != null && !before.equals(after);
+        boolean optedIn = before != null || "true".equals(annotation(template.getLabels(), Annotations.INJECT));
+        return optedIn && after != null && !after.equals(before);
     }
 
     private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload) {
