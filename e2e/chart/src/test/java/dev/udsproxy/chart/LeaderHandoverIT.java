@@ -107,8 +107,26 @@ class LeaderHandoverIT {
         client.genericKubernetesResources(PROFILES).withName("handover-kill").delete();
         helm.run(List.of("uninstall", RELEASE, "--namespace", NAMESPACE, "--kubeconfig",
                 plane.kubeconfig().toString()), Map.of());
+        // The API server drops the admission policy from its cache a moment after the object is gone; the next test
+        // class shares this API server, and its opted-in Pods must not meet a policy with no webhook behind it (seen:
+        // ExamplesInstallIT refused "opted in to udsproxy but not injected" by this release's policy).
+        Awaitility.await("the API server forgets the uninstalled policy").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> !refusedByOurPolicy());
         for (String ns : List.of(NAMESPACE, APPS)) {
             client.namespaces().withName(ns).delete();
+        }
+    }
+
+    /** A dry-run opted-in Pod in the apps namespace meets this release's "opted in but not injected" policy. */
+    private boolean refusedByOurPolicy() {
+        var pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("policy-probe")
+                .addToLabels("udsproxy.dev/inject", "true").endMetadata().withNewSpec().addNewContainer()
+                .withName("app").withImage("registry.example/app:1").endContainer().endSpec().build();
+        try {
+            client.pods().inNamespace(APPS).resource(pod).dryRun().create();
+            return false;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return String.valueOf(e.getMessage()).contains(FULLNAME + "-require-sidecar");
         }
     }
 
