@@ -70,7 +70,7 @@ public record ProfileSettings(
     static final int DEFAULT_APP_PRE_STOP_SLEEP_SECONDS = 5;
 
     /** The image when no SidecarProfile exists at all (tagged with the project version); the chart creates a {@code default} profile. */
-    public static final String BUILT_IN_IMAGE = "udsproxy/sidecar:" + dev.udsproxy.operator.ProductVersion.VERSION;
+    public static final String BUILT_IN_IMAGE = "udsproxy/sidecar:" + dev.udsproxy.contract.ProductVersion.VERSION;
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)

@@ -2,6 +2,7 @@ package dev.udsproxy.sidecar.config;
 
 import dev.udsproxy.contract.AdminShutdown;
 import dev.udsproxy.contract.LogFormat;
+import dev.udsproxy.contract.ProductVersion;
 import dev.udsproxy.contract.ProxyProtocol;
 import dev.udsproxy.contract.Setting;
 import dev.udsproxy.contract.Transport;

@@ -1,4 +1,4 @@
-package dev.udsproxy.sidecar.config;
+package dev.udsproxy.contract;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,8 @@ import java.util.Properties;
 
 /**
  * The project version (the root pom's), which is also the images' tag and the chart's appVersion: Maven writes it
- * into version.properties next to this class (src/main/resources-filtered), so no source file repeats it.
+ * into version.properties next to this class (src/main/resources-filtered), so no source file repeats it. Here, in
+ * the contract, because the sidecar (--version) and the operator (the built-in sidecar image's tag) both say it.
  */
 public final class ProductVersion {
     public static final String VERSION = load();
