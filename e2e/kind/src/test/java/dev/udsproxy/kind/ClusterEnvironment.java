@@ -30,18 +30,13 @@ final class ClusterEnvironment {
         return root;
     }
 
-    /** The project version (the root pom's), the tag images/build.sh gives every image. */
+    /** The project version (Maven passes it as udsproxy.version), the tag images/build.sh gives every image. */
     static String version() {
-        try {
-            var m = java.util.regex.Pattern.compile("<artifactId>udsproxy-parent</artifactId>\\s*<version>([^<]+)</version>")
-                    .matcher(Files.readString(repo().resolve("pom.xml")));
-            if (!m.find()) {
-                throw new IllegalStateException("no version after udsproxy-parent in " + repo().resolve("pom.xml"));
-            }
-            return m.group(1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        String version = System.getProperty("udsproxy.version");
+        if (version == null || version.isBlank()) {
+            throw new IllegalStateException("the system property udsproxy.version is not set: run through Maven");
         }
+        return version;
     }
 
     /** {@code e2e/kind/target/kind}: kubeconfig, helm folders, exported logs. */
