@@ -59,10 +59,10 @@ class ExampleManifestsTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getConfigMap() != null);
     }
 
-    /** The project version (Maven passes it as udsproxy.version): the tag of every image images/build.sh builds. */
+    /** The project version (Maven passes it as udsproxy-project-version): the tag of every image images/build.sh builds. */
     static String buildVersion() {
-        String version = System.getProperty("udsproxy.version");
-        assertThat(version).as("system property udsproxy.version (the root pom passes the project version)")
+        String version = System.getProperty("udsproxy-project-version");
+        assertThat(version).as("system property udsproxy-project-version (the root pom passes the project version)")
                 .isNotBlank();
         return version;
     }

@@ -30,11 +30,11 @@ final class ClusterEnvironment {
         return root;
     }
 
-    /** The project version (Maven passes it as udsproxy.version), the tag images/build.sh gives every image. */
+    /** The project version (Maven passes it as udsproxy-project-version), the tag images/build.sh gives every image. */
     static String version() {
-        String version = System.getProperty("udsproxy.version");
+        String version = System.getProperty("udsproxy-project-version");
         if (version == null || version.isBlank()) {
-            throw new IllegalStateException("the system property udsproxy.version is not set: run through Maven");
+            throw new IllegalStateException("the system property udsproxy-project-version is not set: run through Maven");
         }
         return version;
     }

@@ -43,12 +43,12 @@ final class BuiltImages {
         return repo.resolve("target/images/udsproxy-" + component + "-" + version(repo) + ".tar");
     }
 
-    /** The project version, the images' tag: Maven passes it (udsproxy.version, the root pom's surefire config). */
+    /** The project version, the images' tag: Maven passes it (udsproxy-project-version, the root pom's surefire config). */
     static String version(Path repo) {
-        String version = System.getProperty("udsproxy.version");
+        String version = System.getProperty("udsproxy-project-version");
         if (version == null || version.isBlank()) {
-            throw new IllegalStateException("the system property udsproxy.version is not set: run the tests through"
-                    + " Maven (the root pom passes the project version), or set -Dudsproxy.version; repo " + repo);
+            throw new IllegalStateException("the system property udsproxy-project-version is not set: run the tests through"
+                    + " Maven (the root pom passes the project version), or set -Dudsproxy-project-version; repo " + repo);
         }
         return version;
     }
