@@ -72,10 +72,8 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         for (var workload : Workloads.annotated(client, Annotations.INJECT)) {
             var template = Workloads.template(workload).getMetadata();
             if (WorkloadOptIn.profileName(workload.getMetadata(), template).equals(name)) {
-                if (templates.outdated(workload)) {
+                if (templates.update(workload, false)) {
                     outdated.add(workload);
-                } else {
-                    templates.update(workload, false);
                 }
             }
         }

@@ -32,34 +32,27 @@ public class TemplateUpdater {
     }
 
     /**
-     * Whether the workload is outdated: its Pod template would roll to a newer version of its profile (it carries an
-     * older profile hash) and not all its Pods run the current one. An opt-in or an opt-out is not a roll.
-     */
-    public boolean outdated(HasMetadata cached) {
-        context.start();
-        var desired = decide(cached);
-        if (desired.isEmpty() || !isRoll(Workloads.template(cached).getMetadata(), desired.get())) {
-            return false;
-        }
-        // Pods the user restarted meanwhile (rollout mode manual) came through the webhook with the current version.
-        String profile = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
-        return !podsInjectedWith(cached, profile, desired.get().annotations().get(Annotations.PROFILE_HASH));
-    }
-
-    /**
      * Writes the opt-in the workload asks for. {@code mayRoll}: whether a change of its profile may roll it too; only
      * the profile reconciler does that, paced ({@link RolloutPacer}), so a workload's own reconciler applies an
      * opt-in, an opt-out or a repair but keeps the profile hash the template has.
+     *
+     * @return whether a roll was held back: the workload is outdated (its template carries an older profile hash
+     *         and not all its Pods run the current one); always false with {@code mayRoll}
      */
-    public void update(HasMetadata cached, boolean mayRoll) {
+    public boolean update(HasMetadata cached, boolean mayRoll) {
         context.start();
         String named = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
         if ("true".equals(cached.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(named) == null) {
             events.record(cached, "Warning", "ProfileNotFound", "SidecarProfile " + named
                     + " does not exist: the webhook refuses this workload's Pods until it does");
         }
-        if (decide(cached, mayRoll).isEmpty()) {
-            return; // the steady state: no request to the API server
+        var wanted = decide(cached);
+        boolean heldBack = !mayRoll && wanted.isPresent() && isRoll(Workloads.template(cached).getMetadata(), wanted.get())
+                // Pods the user restarted meanwhile (rollout mode manual) came through the webhook with the current
+                // version: nothing is outdated then.
+                && !podsInjectedWith(cached, named, wanted.get().annotations().get(Annotations.PROFILE_HASH));
+        if (unlessRoll(mayRoll, cached, wanted).isEmpty()) {
+            return heldBack; // the steady state: no request to the API server
         }
         // The informer's copy can lag a user's edit by a moment, and fabric8's edit sends the difference between the
         // object it is given and the edited one: a decision taken on a stale copy would be applied as a diff to the
@@ -67,13 +60,13 @@ public class TemplateUpdater {
         // needless roll). So a change is decided again on the object as the API server has it now.
         HasMetadata workload = client.resource(cached).get();
         if (workload == null) {
-            return;
+            return heldBack;
         }
         var template = Workloads.template(workload);
-        var desired = decide(workload, mayRoll);
+        var desired = unlessRoll(mayRoll, workload, decide(workload));
         String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
         if (desired.isEmpty()) {
-            return;
+            return heldBack;
         }
         String before = annotation(template.getMetadata().getAnnotations(), Annotations.PROFILE_HASH);
         String after = desired.get().annotations().get(Annotations.PROFILE_HASH);
@@ -94,11 +87,12 @@ public class TemplateUpdater {
         LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
                 workload.getMetadata().getName(), what);
         events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+        return heldBack;
     }
 
-    /** {@link #decide(HasMetadata)}, with a roll to a newer profile hash taken back unless {@code mayRoll}. */
-    private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload, boolean mayRoll) {
-        var desired = decide(workload);
+    /** {@code desired} for {@code workload}, with a roll to a newer profile hash taken back unless {@code mayRoll}. */
+    private static Optional<WorkloadOptIn.TemplateOptIn> unlessRoll(boolean mayRoll, HasMetadata workload,
+            Optional<WorkloadOptIn.TemplateOptIn> desired) {
         var meta = Workloads.template(workload).getMetadata();
         if (mayRoll || desired.isEmpty() || !isRoll(meta, desired.get())) {
             return desired;
