@@ -6,8 +6,11 @@ import dev.udsproxy.operator.certificates.WebhookCertificates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WebhookLifecycle {
     private static final Logger LOG = Logger.getLogger(WebhookLifecycle.class);
+    /**
+     * How long a stopping replica waits for its admissions in flight (the API server gives each at most the
+     * webhook's timeoutSeconds, 5 s by default). Inside the chart's terminationGracePeriodSeconds, which allows
+     * 15 s for the whole stop after the preStop sleep.
+     */
+    static final Duration DRAIN_DEADLINE = Duration.ofSeconds(5);
 
     private final OperatorConfig config;
     private final ClusterInjectionContext context;
@@ -80,10 +89,15 @@ public class WebhookLifecycle {
         return serving;
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /**
+     * Drains before the operator SDK's own stop (default priority), which may close the Kubernetes client the caches
+     * answer from: admissions in flight are answered, and the API server's kept-alive connections to this replica
+     * are closed between requests, not in the middle of one (see {@link WebhookServer#drain}).
+     */
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent event) {
         timer.shutdownNow();
         if (server != null) {
-            server.close();
+            server.drain(DRAIN_DEADLINE);
         }
     }
 }

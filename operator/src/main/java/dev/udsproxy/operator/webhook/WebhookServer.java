@@ -4,15 +4,23 @@ import java.io.IOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.udsproxy.operator.certificates.ServingMaterial;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
@@ -21,6 +29,13 @@ import org.jboss.logging.Logger;
  * the running server ({@link #updateTls}, through {@link RotatingKeyManager}); connections
  * already open keep their handshake, new ones get the new certificate, so a rotation fails
  * no admission.
+ *
+ * <p>The API server calls admission webhooks over HTTP/1.1 keep-alive and keeps using an open connection to a
+ * replica after the Service has dropped it (kubernetes/kubernetes#127335): conntrack keeps routing it there. So a
+ * stopping replica does not just close its sockets, which fails the admission the API server is writing at that
+ * moment (and with failurePolicy Ignore admits the Pod without the sidecar). {@link #drain} answers what is in
+ * flight with {@code Connection: close}, closes idle connections, so the API server's next request dials the
+ * Service anew and reaches a replica that stays.
  */
 public final class WebhookServer implements AutoCloseable {
     public static final String PATH = "/mutate-pods";
@@ -34,6 +49,18 @@ public final class WebhookServer implements AutoCloseable {
     private final BiConsumer<AdmissionOutcome, Long> reporter;
     private HttpServer server;
     private RotatingKeyManager keys;
+    /** Open connections, with the event-loop context each runs on and the requests it has in flight. */
+    private final Map<HttpConnection, Tracked> connections = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private final AtomicInteger answeredWhileDraining = new AtomicInteger();
+
+    /** A connection's requests in flight, counted on its own event loop, so the drain's idle check cannot race one. */
+    private record Tracked(Context context, AtomicInteger inFlight) {
+    }
+
+    /** What a drain did: idle connections it closed, answers it sent with Connection: close, connections cut at the deadline. */
+    public record Drained(int closedIdle, int answered, int forced) {
+    }
 
     public WebhookServer(Vertx vertx, AdmissionHandler handler, BiConsumer<AdmissionOutcome, Long> reporter) {
         this.vertx = vertx;
@@ -50,11 +77,76 @@ public final class WebhookServer implements AutoCloseable {
         router.route().failureHandler(this::failed);
         var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(keys))
                 .setHost(host).setPort(port).setIdleTimeout((int) Duration.ofMinutes(2).toSeconds());
-        server = vertx.createHttpServer(options).requestHandler(router).listen()
+        server = vertx.createHttpServer(options).connectionHandler(this::track).requestHandler(req -> serve(req, router))
+                .listen()
                 .toCompletionStage().toCompletableFuture().join();
         LOG.infof("webhook listening on https://%s:%d%s, certificate valid until %s", host, server.actualPort(),
                 PATH, tls.notAfter());
         return server.actualPort();
+    }
+
+    private void track(HttpConnection connection) {
+        connections.put(connection, new Tracked(Vertx.currentContext(), new AtomicInteger()));
+        connection.closeHandler(v -> connections.remove(connection));
+    }
+
+    /** Runs on the connection's event loop; counts the request in flight until its answer is on the wire. */
+    private void serve(HttpServerRequest request, Router router) {
+        HttpConnection connection = request.connection();
+        Tracked tracked = connections.get(connection);
+        if (tracked != null) {
+            tracked.inFlight().incrementAndGet();
+        }
+        request.response().headersEndHandler(v -> {
+            if (draining) {
+                request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            }
+        });
+        request.response().endHandler(v -> {
+            if (tracked != null) {
+                tracked.inFlight().decrementAndGet();
+            }
+            if (draining) {
+                answeredWhileDraining.incrementAndGet();
+                connection.close();
+            }
+        });
+        router.handle(request);
+    }
+
+    /**
+     * Stops serving without failing a request: every answer from now on says {@code Connection: close} and closes
+     * its connection once written, idle connections are closed at once (on their event loop, so not while a request
+     * is being read), and connections that open meanwhile are served the same way. Returns when no connection is
+     * left or at the deadline, then closes the listener.
+     */
+    public Drained drain(Duration deadline) {
+        draining = true;
+        var closedIdle = new AtomicInteger();
+        for (var entry : connections.entrySet()) {
+            Tracked tracked = entry.getValue();
+            tracked.context().runOnContext(v -> {
+                if (tracked.inFlight().get() == 0) {
+                    closedIdle.incrementAndGet();
+                    entry.getKey().close();
+                }
+            });
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int forced = connections.size();
+        close();
+        var drained = new Drained(closedIdle.get(), answeredWhileDraining.get(), forced);
+        LOG.infof("webhook drained: %d idle connections closed, %d answers sent with Connection: close, %d connections"
+                + " cut at the %d s deadline", drained.closedIdle(), drained.answered(), forced, deadline.toSeconds());
+        return drained;
     }
 
     public void updateTls(ServingMaterial tls) {
