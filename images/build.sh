@@ -308,6 +308,12 @@ if wants operator; then
     *inject*check*|*check*inject*) echo "  image: /opt/udsproxy-operator/cli/udsproxy-cli.jar --help lists inject and check" ;;
     *) log "the CLI in the operator image printed: $out"; exit 1 ;;
   esac
+  # The ENTRYPOINT's JVM flags (operator/src/main/jvm/jvm.options): a flag the image's java does not know would
+  # stop every operator Pod at start.
+  out=$("$engine" run --rm "${run_args[@]}" --entrypoint /opt/java/openjdk/bin/java "$image" \
+    @/opt/udsproxy-operator/jvm.options -XX:+PrintCommandLineFlags -version 2>&1) || { log "the operator image's java refused jvm.options: $out"; exit 1; }
+  grep -q "UseSerialGC" <<<"$out" || { log "the operator image's java did not take jvm.options: $out"; exit 1; }
+  echo "  image: the ENTRYPOINT's java accepts /opt/udsproxy-operator/jvm.options"
 fi
 
 # The example's own entrypoint on a socket in a host folder, as the injected sidecar names it; the answer read
