@@ -2,16 +2,16 @@ package dev.udsproxy.operator.reconciler;
 
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.catchup.PodCensus;
+import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
 import dev.udsproxy.operator.customresource.Conditions;
 import dev.udsproxy.operator.customresource.RolloutMode;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileStatus;
 import dev.udsproxy.operator.injection.Annotations;
-import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.AdmitPod;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
-import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import dev.udsproxy.operator.workload.RolloutPacer;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import dev.udsproxy.operator.workload.WorkloadEvents;
@@ -63,7 +63,6 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
 
     @Override
     public UpdateControl<SidecarProfile> reconcile(SidecarProfile profile, Context<SidecarProfile> ctx) {
-        context.start();
         String name = profile.getMetadata().getName();
         ProfileSettings settings = ProfileSettings.from(name, profile.getSpec());
         // This reconciler owns every roll of a profile change (the workloads' own reconcilers only opt in and out),
@@ -85,8 +84,7 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                 .plan(outdated, mode, rollout.map(r -> r.maxWorkloadsPerMinute).orElse(null), Instant.now());
         plan.roll().forEach(w -> templates.update(w, true));
         reportWaiting(profile, mode, plan, previousOutdatedWorkloads(profile));
-        PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), context::namespaceLabels,
-                new InjectionPolicy(config.namespace(), context.excludedNamespaces()));
+        PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), new AdmitPod(context));
         SidecarProfileStatus previous = profile.getStatus();
         catchUp(profile, settings, census, previous == null ? null : previous.missingPods);
 

@@ -1,8 +1,8 @@
 package dev.udsproxy.operator.workload;
 
+import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionStatus;
-import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +40,6 @@ public class TemplateUpdater {
      *         and not all its Pods run the current one); always false with {@code mayRoll}
      */
     public boolean update(HasMetadata cached, boolean mayRoll) {
-        context.start();
         String named = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
         if ("true".equals(cached.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(named) == null) {
             events.record(cached, "Warning", "ProfileNotFound", "SidecarProfile " + named
