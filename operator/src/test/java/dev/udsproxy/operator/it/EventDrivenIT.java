@@ -130,6 +130,24 @@ class EventDrivenIT {
                 QUIET.toSeconds()).isEqualTo(eventsBefore);
     }
 
+    @Test
+    void thePodsOfOneOwnerAddToOneEventAndItsCount() {
+        String ns = TestNamespaces.create(client(), "aggregated", Map.of());
+        var web = TestPods.deployment("web", Map.of(), Map.of("udsproxy.dev/inject", "true"));
+        web.getSpec().getTemplate().getMetadata().getLabels().put("udsproxy.dev/inject", "true");
+        web.getSpec().setReplicas(4);
+        client().apps().deployments().inNamespace(ns).resource(web).create();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<Event> injected = client().v1().events().inNamespace(ns).list().getItems().stream()
+                    .filter(e -> "Injected".equals(e.getReason())).toList();
+            assertThat(injected).as("Injected Events of the ReplicaSet's 4 Pods").singleElement().satisfies(e -> {
+                assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+                assertThat(e.getCount()).isEqualTo(4);
+            });
+        });
+    }
+
     /** LIST requests the API server has answered so far, per resource the operator reads. */
     static Map<String, Double> listsByResource() throws Exception {
         var http = client().getHttpClient();

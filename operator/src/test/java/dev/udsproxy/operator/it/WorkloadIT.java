@@ -59,8 +59,8 @@ class WorkloadIT {
                 .anySatisfy(p -> assertThat(sidecarImage(p)).isEqualTo("registry.example/udsproxy/sidecar:2")));
         assertThat(client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate()
                 .getMetadata().getAnnotations().get("udsproxy.dev/profile-hash")).isNotEqualTo(hashBefore);
-        assertThat(client().v1().events().inNamespace(ns).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied")));
     }
 
     @Test
@@ -164,11 +164,12 @@ class WorkloadIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns)).isNotEmpty()
                 .allSatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
-        assertThat(client().v1().events().inNamespace("default").list().getItems())
-                .anySatisfy(e -> {
+        // Events are written a moment later, aggregated (EventRecorder).
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().v1().events().inNamespace("default").list()
+                .getItems()).anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("DeletedForInjection");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo(profile);
-                });
+                }));
         await().atMost(PATIENCE).untilAsserted(() -> {
             var status = client().resources(SidecarProfile.class).withName(profile).get().getStatus();
             assertThat(status.injectedPods).isPositive();
