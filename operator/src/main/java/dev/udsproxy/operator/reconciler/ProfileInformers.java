@@ -68,7 +68,7 @@ final class ProfileInformers {
                 Stream.of(labelledPods, namespacePods, optedInNamespaces)).toList();
     }
 
-    /** The Deployments, StatefulSets and DaemonSets annotated {@code udsproxy.dev/inject} that use {@code profile}. */
+    /** The Deployments, StatefulSets and DaemonSets annotated {@code udsproxy.dev/inject: "true"} that use {@code profile}. */
     List<HasMetadata> workloadsOf(String profile) {
         return workloads.stream().<HasMetadata>flatMap(s -> s.byIndex(BY_PROFILE, profile).stream()).toList();
     }
@@ -111,10 +111,13 @@ final class ProfileInformers {
                 .orElseGet(() -> annotations.getOrDefault(Annotations.PROFILE, SidecarProfile.DEFAULT_NAME));
     }
 
-    /** Only annotated workloads belong to a profile; the others are in no index and wake no profile. */
+    /**
+     * Only workloads annotated {@code udsproxy.dev/inject: "true"} belong to a profile; the others (an opt-out
+     * included, which is their own reconciler's to apply) are in no index and wake no profile.
+     */
     static List<String> profileKeys(HasMetadata workload) {
         var annotations = workload.getMetadata().getAnnotations();
-        if (annotations == null || !annotations.containsKey(Annotations.INJECT)) {
+        if (annotations == null || !"true".equals(annotations.get(Annotations.INJECT))) {
             return List.of();
         }
         return List.of(WorkloadOptIn.profileName(workload.getMetadata(), Workloads.template(workload).getMetadata()));

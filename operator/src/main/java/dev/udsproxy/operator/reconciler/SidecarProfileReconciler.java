@@ -10,12 +10,14 @@ import dev.udsproxy.operator.customresource.RolloutMode;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileStatus;
 import dev.udsproxy.operator.injection.AdmitPod;
+import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.workload.RolloutPacer;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import dev.udsproxy.operator.workload.WorkloadEvents;
 import dev.udsproxy.operator.workload.WorkloadOptIn;
+import dev.udsproxy.operator.workload.Workloads;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -84,7 +86,9 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         // paced: the outdated ones in namespace/name order, as many as the profile's rollout allows now.
         List<HasMetadata> outdated = new ArrayList<>();
         for (var workload : informers.workloadsOf(name)) {
-            if (templates.update(workload, false, informers::labelledPodsOf)) {
+            // A first opt-in is the workload reconciler's: both see a new workload at once, and two writers of one
+            // change raced (two writes, two Events).
+            if (optedInAlready(workload) && templates.update(workload, false, informers::labelledPodsOf)) {
                 outdated.add(workload);
             }
         }
@@ -136,6 +140,14 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     private boolean sameStatus(SidecarProfileStatus previous, SidecarProfileStatus next) {
         var json = client.getKubernetesSerialization();
         return previous != null && json.convertValue(previous, JsonNode.class).equals(json.convertValue(next, JsonNode.class));
+    }
+
+    /** The template carries the opt-in already: our profile hash, or the label (ours or its owner's). */
+    private static boolean optedInAlready(HasMetadata workload) {
+        var template = Workloads.template(workload).getMetadata();
+        return template != null && ((template.getAnnotations() != null
+                && template.getAnnotations().containsKey(Annotations.PROFILE_HASH))
+                || (template.getLabels() != null && "true".equals(template.getLabels().get(Annotations.INJECT))));
     }
 
     /** One Event when the number of workloads left waiting changes (not one per round, not one per workload). */

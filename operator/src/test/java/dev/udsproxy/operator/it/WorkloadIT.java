@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(ControlPlaneResource.class)
 class WorkloadIT {
     static final Duration PATIENCE = Duration.ofSeconds(60);
-    /** Three catch-up rounds (udsproxy.catch-up-interval PT3S in the tests), each of which revisits every workload. */
+    /** Long enough for every reaction to a change to land: the reconcilers' writes and the controllers' answers. */
     static final Duration SETTLE = Duration.ofSeconds(10);
 
     static KubernetesClient client() {
@@ -72,7 +72,7 @@ class WorkloadIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns))
                 .anySatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
-        // Absence takes time to show: the catch-up (every 3 s here) revisits the workload meanwhile.
+        // Absence takes time to show: the reconcilers see the roll's own changes meanwhile.
         await("two ReplicaSets for good (the first Pods', the injected ones'): a third means a second roll")
                 .during(SETTLE).atMost(SETTLE.multipliedBy(2)).until(() -> replicaSets(ns) == 2);
 
