@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final Path MAIN = Path.of(System.getProperty("basedir", "."), "src/main/java/dev/udsproxy/operator");
     private static final List<String> INDEPENDENT_OF_THE_WEBHOOK = List.of("reconciler", "workload", "catchup",
-            "injection", "cluster");
+            "injection", "cluster", "events");
 
     @Test
     void noControllerNorTheUseCaseImportsTheWebhook() throws IOException {
