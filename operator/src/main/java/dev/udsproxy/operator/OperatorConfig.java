@@ -42,7 +42,11 @@ public interface OperatorConfig {
     @WithDefault("udsproxy-operator")
     String leaderElectionLease();
 
-    /** How often the catch-up looks for opted-in Pods running without the sidecar. */
+    /**
+     * When the catch-up tries again to evict opted-in Pods without the sidecar that a PodDisruptionBudget kept, and
+     * the longest a paced roll waits to look again. Not a polling interval: Pods, workloads and profiles wake the
+     * profile reconciler through its event sources, and a quiet cluster sees no request.
+     */
     @WithDefault("PT2M")
     Duration catchUpInterval();
 

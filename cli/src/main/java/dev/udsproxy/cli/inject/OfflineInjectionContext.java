@@ -3,7 +3,7 @@ package dev.udsproxy.cli.inject;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
 import dev.udsproxy.operator.injection.ClusterFeatures;
-import dev.udsproxy.operator.webhook.InjectionContext;
+import dev.udsproxy.operator.injection.InjectionContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.udsproxy.operator.webhook.AdmissionHandler;
 import dev.udsproxy.operator.webhook.AdmissionOutcome;
-import dev.udsproxy.operator.webhook.InjectionContext;
+import dev.udsproxy.operator.injection.InjectionContext;
 import dev.udsproxy.operator.workload.WorkloadOptIn;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -59,8 +59,8 @@ import org.junit.jupiter.api.TestInstance;
  * an audit log (level Metadata); the packaged operator runs as a process with the chart's ServiceAccount token and
  * its rendered ClusterRole/Role; the test drives every path that talks to the API server (certificate Secret created,
  * then renewed after a restart; caBundle patch; leader Lease; profile reconcile and status; the catch-up deleting an
- * uninjected opted-in Pod; opt-in and roll of a Deployment, StatefulSet and DaemonSet; admissions with Events; the
- * namespace lookup on an informer miss). Then the audit log, for that user only, must show no 403 (a missing rule)
+ * uninjected opted-in Pod; opt-in and roll of a Deployment, StatefulSet and DaemonSet; admissions with Events, one
+ * of them counted twice; the namespace lookup on an informer miss). Then the audit log, for that user only, must show no 403 (a missing rule)
  * and every (apiGroup, resource, verb) the chart grants requested at least once (no unused rule).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -230,6 +230,11 @@ class ChartRbacAuditIT {
                         .anyMatch(p -> p.getMetadata().getAnnotations().containsKey("udsproxy.dev/status"))
                 && client.v1().events().inNamespace(apps).list().getItems().stream()
                         .anyMatch(e -> "Injected".equals(e.getReason())));
+        // A second Pod of the same ReplicaSet adds to its Injected Event (aggregated: the count grows, an update).
+        client.apps().deployments().inNamespace(apps).withName("web").scale(2);
+        Awaitility.await("the Injected Event counts both Pods").atMost(Duration.ofSeconds(60)).until(() ->
+                client.v1().events().inNamespace(apps).list().getItems().stream()
+                        .anyMatch(e -> "Injected".equals(e.getReason()) && Integer.valueOf(2).equals(e.getCount())));
 
         // A profile change rolls the workloads and the reconciler writes the profile's status.
         String before = templateHash("deployments");

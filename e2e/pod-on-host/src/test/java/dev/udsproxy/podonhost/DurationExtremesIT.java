@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.udsproxy.operator.customresource.NativeSidecarMode;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
@@ -68,7 +67,7 @@ class DurationExtremesIT {
                 .addNewPort().withName("web").withContainerPort(9090).endPort()
                 .endContainer().endSpec()
                 .build();
-        Pod injected = OperatorInjection.inject(web, ProfileSettings.from("extreme", spec), false);
+        Pod injected = OperatorInjection.inject(web, OperatorInjection.profile("extreme", spec), false);
         pod = HostPod.create(injected, root, Map.of(), HostImages.of(REPO, root.resolve("image")));
 
         ContainerProcess sidecar = pod.start(SIDECAR);

@@ -9,7 +9,6 @@ import dev.udsproxy.contract.Setting;
 import dev.udsproxy.operator.customresource.NativeSidecarMode;
 import dev.udsproxy.operator.customresource.ProxyProtocol;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -68,7 +67,7 @@ class ProfileAgreementIT {
                 .addNewPort().withName("web").withContainerPort(9090).endPort()
                 .endContainer().endSpec()
                 .build();
-        injected = OperatorInjection.inject(web, ProfileSettings.from("tuned", spec), false);
+        injected = OperatorInjection.inject(web, OperatorInjection.profile("tuned", spec), false);
         images = HostImages.of(REPO, root.resolve("image"));
         pod = HostPod.create(injected, root, Map.of(), images);
     }

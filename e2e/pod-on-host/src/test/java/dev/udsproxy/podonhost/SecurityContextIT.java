@@ -8,7 +8,6 @@ import static dev.udsproxy.podonhost.PodChecks.httpGet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ class SecurityContextIT {
         example.pod().getMetadata().getAnnotations().put("udsproxy.dev/egress", "store=127.0.0.1:" + store.port());
         SidecarProfileSpec separateUser = new SidecarProfileSpec();
         separateUser.runAsUser = SIDECAR_USER;
-        Pod injected = OperatorInjection.inject(example.pod(), ProfileSettings.from("separate-user", separateUser), true);
+        Pod injected = OperatorInjection.inject(example.pod(), OperatorInjection.profile("separate-user", separateUser), true);
         long appUser = injected.getSpec().getSecurityContext().getRunAsUser();
         long sidecarUser = injected.getSpec().getInitContainers().get(0).getSecurityContext().getRunAsUser();
         long fsGroup = injected.getSpec().getSecurityContext().getFsGroup();

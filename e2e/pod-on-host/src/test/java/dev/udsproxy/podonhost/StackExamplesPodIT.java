@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
 import dev.udsproxy.operator.injection.Mutation;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -105,7 +104,7 @@ class StackExamplesPodIT {
         ExampleApp example = ExampleApp.load(REPO, name);
         SidecarProfileSpec spec = new SidecarProfileSpec();
         spec.runAsUser = 65532L;
-        Mutation mutation = OperatorInjection.mutation(example.pod(), ProfileSettings.from("separate-user", spec), true);
+        Mutation mutation = OperatorInjection.mutation(example.pod(), OperatorInjection.profile("separate-user", spec), true);
         assertThat(mutation.warnings()).singleElement().asString()
                 .contains("SidecarProfile separate-user runs the sidecar as uid 65532 and container app runs as uid 1000")
                 .contains("mode 0660");

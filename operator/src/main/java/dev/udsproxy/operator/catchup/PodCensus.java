@@ -1,16 +1,14 @@
 package dev.udsproxy.operator.catchup;
 
 import dev.udsproxy.operator.customresource.SidecarProfile;
+import dev.udsproxy.operator.injection.AdmitPod;
 import dev.udsproxy.operator.injection.Annotations;
-import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionStatus;
-import dev.udsproxy.operator.injection.InvalidAnnotationException;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Pure: sorts the Pods of one profile into injected (current hash), outdated (older hash)
@@ -19,8 +17,8 @@ import java.util.function.Function;
  */
 public record PodCensus(int injected, int outdated, List<Pod> missing) {
 
-    public static PodCensus count(List<Pod> pods, String profile, String hash,
-            Function<String, Map<String, String>> namespaceLabels, InjectionPolicy policy) {
+    /** {@code admit}: the webhook's use case, which tells which Pods it would inject today. */
+    public static PodCensus count(List<Pod> pods, String profile, String hash, AdmitPod admit) {
         int injected = 0;
         int outdated = 0;
         List<Pod> missing = new ArrayList<>();
@@ -41,21 +39,11 @@ public record PodCensus(int injected, int outdated, List<Pod> missing) {
                 continue;
             }
             String wanted = annotations.getOrDefault(Annotations.PROFILE, SidecarProfile.DEFAULT_NAME);
-            if (wanted.equals(profile) && shouldHaveSidecar(pod, namespaceLabels, policy)) {
+            if (wanted.equals(profile) && admit.wouldInject(pod, pod.getMetadata().getNamespace())) {
                 missing.add(pod);
             }
         }
         return new PodCensus(injected, outdated, List.copyOf(missing));
-    }
-
-    private static boolean shouldHaveSidecar(Pod pod, Function<String, Map<String, String>> namespaceLabels,
-            InjectionPolicy policy) {
-        String namespace = pod.getMetadata().getNamespace();
-        try {
-            return policy.decide(pod, namespace, namespaceLabels.apply(namespace)).inject();
-        } catch (InvalidAnnotationException e) {
-            return false; // the webhook would refuse it: deleting it would not help
-        }
     }
 
     private static boolean finished(Pod pod) {

@@ -1,17 +1,18 @@
 package dev.udsproxy.operator.reconciler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.catchup.PodCensus;
+import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import dev.udsproxy.operator.customresource.CatchUpPolicy;
 import dev.udsproxy.operator.customresource.Conditions;
 import dev.udsproxy.operator.customresource.RolloutMode;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileStatus;
+import dev.udsproxy.operator.injection.AdmitPod;
 import dev.udsproxy.operator.injection.Annotations;
-import dev.udsproxy.operator.injection.InjectionPolicy;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
-import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import dev.udsproxy.operator.workload.RolloutPacer;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import dev.udsproxy.operator.workload.WorkloadEvents;
@@ -22,27 +23,30 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * A profile changed, or the catch-up timer fired: roll the workloads that use the profile,
- * count its Pods, and deal with opted-in Pods that run without the sidecar.
+ * A profile, one of its workloads or one of its Pods changed ({@link ProfileInformers} maps each change to its
+ * profile): roll the workloads that use the profile, count its Pods, and deal with opted-in Pods that run without the
+ * sidecar. Everything is read from the informers' caches; a timer is set only while work waits (a paced roll, Pods to
+ * evict), and it reads the caches too.
  */
 @ControllerConfiguration(name = "sidecarprofile")
 public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     private static final int LISTED_MISSING = 10;
+    private static final Duration CACHE_LAG = Duration.ofMillis(500);
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -51,6 +55,8 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     private final WorkloadEvents events;
     /** The pace of each profile's rollout: the rolls of its last minute (in memory: a new leader starts afresh). */
     private final Map<String, RolloutPacer> pacers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set once JOSDK asks for the event sources, before the first reconcile. */
+    private volatile ProfileInformers informers;
 
     public SidecarProfileReconciler(KubernetesClient client, OperatorConfig config, ClusterInjectionContext context,
             TemplateUpdater templates, WorkloadEvents events) {
@@ -62,19 +68,28 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     }
 
     @Override
+    public List<EventSource<?, SidecarProfile>> prepareEventSources(EventSourceContext<SidecarProfile> context) {
+        informers = new ProfileInformers(context, config.namespace());
+        return informers.eventSources();
+    }
+
+    @Override
     public UpdateControl<SidecarProfile> reconcile(SidecarProfile profile, Context<SidecarProfile> ctx) {
-        context.start();
         String name = profile.getMetadata().getName();
         ProfileSettings settings = ProfileSettings.from(name, profile.getSpec());
+        if (!settings.hash().equals(WorkloadOptIn.profileHash(context, name))) {
+            // JOSDK's informer told us before the cache the webhook (and the workload code) reads: rolling now would
+            // write the old hash, and the webhook would inject the old version. The cache follows within moments.
+            return UpdateControl.<SidecarProfile>noUpdate().rescheduleAfter(CACHE_LAG);
+        }
         // This reconciler owns every roll of a profile change (the workloads' own reconcilers only opt in and out),
         // paced: the outdated ones in namespace/name order, as many as the profile's rollout allows now.
         List<HasMetadata> outdated = new ArrayList<>();
-        for (var workload : Workloads.annotated(client, Annotations.INJECT)) {
-            var template = Workloads.template(workload).getMetadata();
-            if (WorkloadOptIn.profileName(workload.getMetadata(), template).equals(name)) {
-                if (templates.update(workload, false)) {
-                    outdated.add(workload);
-                }
+        for (var workload : informers.workloadsOf(name)) {
+            // A first opt-in is the workload reconciler's: both see a new workload at once, and two writers of one
+            // change raced (two writes, two Events).
+            if (optedInAlready(workload) && templates.update(workload, false, informers::labelledPodsOf)) {
+                outdated.add(workload);
             }
         }
         outdated.sort(Comparator.comparing((HasMetadata w) -> w.getMetadata().getNamespace())
@@ -83,12 +98,12 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         RolloutMode mode = rollout.map(r -> r.mode).orElse(RolloutMode.AUTO);
         var plan = pacers.computeIfAbsent(name, n -> new RolloutPacer())
                 .plan(outdated, mode, rollout.map(r -> r.maxWorkloadsPerMinute).orElse(null), Instant.now());
-        plan.roll().forEach(w -> templates.update(w, true));
+        plan.roll().forEach(w -> templates.update(w, true, informers::labelledPodsOf));
         reportWaiting(profile, mode, plan, previousOutdatedWorkloads(profile));
-        PodCensus census = PodCensus.count(candidatePods(), name, settings.hash(), context::namespaceLabels,
-                new InjectionPolicy(config.namespace(), context.excludedNamespaces()));
+        informers.followOptedInNamespaces();
+        PodCensus census = PodCensus.count(informers.podsOf(name), name, settings.hash(), new AdmitPod(context));
         SidecarProfileStatus previous = profile.getStatus();
-        catchUp(profile, settings, census, previous == null ? null : previous.missingPods);
+        boolean evicting = catchUp(profile, settings, census, previous == null ? null : previous.missingPods);
 
         SidecarProfileStatus status = new SidecarProfileStatus();
         status.observedGeneration = profile.getMetadata().getGeneration();
@@ -107,10 +122,32 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                 .withObservedGeneration(profile.getMetadata().getGeneration())
                 .withLastTransitionTime(DateTimeFormatter.ISO_INSTANT.format(Instant.now()))
                 .build()));
-        profile.setStatus(status);
+        // Unchanged: no write, so a quiet cluster sees no request from us at all.
+        UpdateControl<SidecarProfile> control;
+        if (sameStatus(previous, status)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            profile.setStatus(status);
+            control = UpdateControl.patchStatus(profile);
+        }
+        // Pod, workload and profile changes wake this reconciler themselves; a timer only for what no event announces:
+        // the pace letting the next workloads roll, a PodDisruptionBudget allowing the next eviction.
         Duration next = plan.retryAfter() != null && plan.retryAfter().compareTo(config.catchUpInterval()) < 0
-                ? plan.retryAfter() : config.catchUpInterval();
-        return UpdateControl.patchStatus(profile).rescheduleAfter(next);
+                ? plan.retryAfter() : evicting || plan.retryAfter() != null ? config.catchUpInterval() : null;
+        return next == null ? control : control.rescheduleAfter(next);
+    }
+
+    private boolean sameStatus(SidecarProfileStatus previous, SidecarProfileStatus next) {
+        var json = client.getKubernetesSerialization();
+        return previous != null && json.convertValue(previous, JsonNode.class).equals(json.convertValue(next, JsonNode.class));
+    }
+
+    /** The template carries the opt-in already: our profile hash, or the label (ours or its owner's). */
+    private static boolean optedInAlready(HasMetadata workload) {
+        var template = Workloads.template(workload).getMetadata();
+        return template != null && ((template.getAnnotations() != null
+                && template.getAnnotations().containsKey(Annotations.PROFILE_HASH))
+                || (template.getLabels() != null && "true".equals(template.getLabels().get(Annotations.INJECT))));
     }
 
     /** One Event when the number of workloads left waiting changes (not one per round, not one per workload). */
@@ -134,9 +171,10 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         return profile.getStatus() == null ? null : profile.getStatus().outdatedWorkloads;
     }
 
-    private void catchUp(SidecarProfile profile, ProfileSettings settings, PodCensus census, Integer reportedBefore) {
+    /** True when Pods remain to be evicted (policy delete): the next round is due after the catch-up interval. */
+    private boolean catchUp(SidecarProfile profile, ProfileSettings settings, PodCensus census, Integer reportedBefore) {
         if (census.missing().isEmpty()) {
-            return;
+            return false;
         }
         String names = String.join(", ", census.missing().stream().limit(LISTED_MISSING).map(SidecarProfileReconciler::qualifiedName)
                 .toList());
@@ -162,23 +200,13 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                         + " kept: their PodDisruptionBudget allows no disruption now; retried at the next catch-up: "
                         + listed(blocked));
             }
+            return true;
         } else if (!Integer.valueOf(census.missing().size()).equals(reportedBefore)) {
             events.record(profile, "Warning", "PodsWithoutSidecar", census.missing().size()
                     + " opted-in Pod(s) run without the sidecar (created while the webhook was unreachable?): "
                     + names + "; set spec.catchUp.policy=delete to have them recreated");
         }
-    }
-
-    /** Pods that may be ours: labelled opt-in anywhere, or in a namespace that opts in. */
-    private List<Pod> candidatePods() {
-        Map<String, Pod> byUid = new LinkedHashMap<>();
-        Stream.concat(
-                client.pods().inAnyNamespace().withLabel(Annotations.INJECT, "true").list().getItems().stream(),
-                client.namespaces().withLabel(Annotations.NAMESPACE_INJECTION, Annotations.NAMESPACE_INJECTION_ENABLED)
-                        .list().getItems().stream()
-                        .flatMap(ns -> client.pods().inNamespace(ns.getMetadata().getName()).list().getItems().stream()))
-                .forEach(p -> byUid.putIfAbsent(p.getMetadata().getUid(), p));
-        return List.copyOf(byUid.values());
+        return false;
     }
 
     private static String listed(List<String> names) {

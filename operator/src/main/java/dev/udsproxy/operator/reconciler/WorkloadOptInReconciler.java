@@ -24,7 +24,7 @@ abstract class WorkloadOptInReconciler<W extends HasMetadata> implements Reconci
         boolean managed = template != null && template.getAnnotations() != null
                 && template.getAnnotations().containsKey(Annotations.PROFILE_HASH);
         if (ours || managed) {
-            templates().update(workload, false);
+            templates().update(workload, false, templates().listedPods());
         }
         return UpdateControl.noUpdate();
     }

@@ -3,40 +3,30 @@ package dev.udsproxy.operator.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.udsproxy.operator.customresource.SidecarProfile;
-import dev.udsproxy.operator.injection.AnnotationParser;
-import dev.udsproxy.operator.injection.Annotations;
+import dev.udsproxy.operator.injection.AdmitPod;
+import dev.udsproxy.operator.injection.InjectionContext;
 import dev.udsproxy.operator.injection.InjectionDecision;
-import dev.udsproxy.operator.injection.InjectionPolicy;
-import dev.udsproxy.operator.injection.InjectionRequest;
-import dev.udsproxy.operator.injection.InvalidAnnotationException;
 import dev.udsproxy.operator.injection.Mutation;
-import dev.udsproxy.operator.injection.PodMutator;
 import dev.udsproxy.operator.injection.PodPatch;
-import dev.udsproxy.operator.injection.ProfileSettings;
 import dev.udsproxy.operator.webhook.AdmissionOutcome.Result;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * AdmissionReview in, AdmissionReview out, no I/O: decode, echo the uid, decide, mutate,
- * diff. A body that is not a review throws {@link MalformedReviewException}; a Pod that
- * cannot be judged ({@link AdmittedPod}) is allowed unchanged; everything else, bugs
- * included, becomes an answer, so the API server always hears a reason.
+ * AdmissionReview in, AdmissionReview out, no I/O: the HTTP side of {@link AdmitPod}. Decode, echo the uid, admit,
+ * diff the result against the object as sent. A body that is not a review throws {@link MalformedReviewException}; a
+ * Pod that cannot be judged ({@link AdmittedPod}) is allowed unchanged; everything else, bugs included, becomes an
+ * answer, so the API server always hears a reason.
  */
 public final class AdmissionHandler {
     private static final String API_VERSION = "admission.k8s.io/v1";
 
-    private final InjectionContext context;
-    private final InjectionPolicy policy;
+    private final AdmitPod admit;
 
     public AdmissionHandler(InjectionContext context) {
-        this.context = context;
-        this.policy = new InjectionPolicy(context.operatorNamespace(), context.excludedNamespaces());
+        this.admit = new AdmitPod(context);
     }
 
     public AdmissionOutcome handle(JsonNode review) {
@@ -61,42 +51,21 @@ public final class AdmissionHandler {
 
     private AdmissionOutcome judge(String uid, String namespace, JsonNode object, Pod pod, boolean dryRun) {
         try {
-            return decideAndMutate(uid, namespace, object, pod, dryRun);
-        } catch (InvalidAnnotationException e) {
-            return new AdmissionOutcome(refused(uid, 422, "Invalid", e.getMessage()), Result.REFUSED, null,
-                    e.getMessage(), pod, namespace, dryRun);
+            return switch (admit.admit(pod, namespace)) {
+                case AdmitPod.Injected(InjectionDecision decision, Mutation mutation) -> new AdmissionOutcome(
+                        allowed(uid, PodPatch.diff(object, mutation.pod()), mutation.warnings()), Result.INJECTED,
+                        decision, decision.reason(), pod, namespace, dryRun);
+                case AdmitPod.Skipped(InjectionDecision decision) -> new AdmissionOutcome(allowed(uid, null, List.of()),
+                        Result.SKIPPED, decision, decision.reason(), pod, namespace, dryRun);
+                case AdmitPod.Refused(InjectionDecision decision, String message) -> new AdmissionOutcome(
+                        refused(uid, 422, "Invalid", message), Result.REFUSED, null, message, pod, namespace, dryRun);
+            };
         } catch (RuntimeException e) {
             // A bug: still an answer with the reason (the fuzz test checks that none is reached).
             String message = "udsproxy could not inject the sidecar: " + e;
             return new AdmissionOutcome(refused(uid, 500, "InternalError", message), Result.REFUSED, null,
                     message, pod, namespace, dryRun);
         }
-    }
-
-    private AdmissionOutcome decideAndMutate(String uid, String namespace, JsonNode object, Pod pod,
-            boolean dryRun) {
-        InjectionDecision decision = policy.decide(pod, namespace, context.namespaceLabels(namespace));
-        if (!decision.inject()) {
-            return new AdmissionOutcome(allowed(uid, null, List.of()), Result.SKIPPED, decision, decision.reason(),
-                    pod, namespace, dryRun);
-        }
-        Map<String, String> annotations = Optional.ofNullable(pod.getMetadata().getAnnotations()).orElse(Map.of());
-        InjectionRequest request = AnnotationParser.parse(annotations);
-        Mutation mutation = PodMutator.mutate(pod, request, profile(request.profile()),
-                context.clusterFeatures());
-        JsonNode patch = PodPatch.diff(object, mutation.pod());
-        return new AdmissionOutcome(allowed(uid, patch, mutation.warnings()), Result.INJECTED, decision,
-                decision.reason(), pod, namespace, dryRun);
-    }
-
-    private ProfileSettings profile(String name) {
-        var spec = context.profile(name);
-        if (spec.isEmpty() && !name.equals(SidecarProfile.DEFAULT_NAME)) {
-            throw new InvalidAnnotationException(Annotations.PROFILE, name,
-                    "allowed are the existing SidecarProfiles: " + String.join(", ", context.profileNames()));
-        }
-        // Without a "default" profile the built-in defaults apply, so a fresh install injects.
-        return ProfileSettings.from(name, spec.orElse(null));
     }
 
     private static JsonNode validRequest(JsonNode review) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
 import dev.udsproxy.operator.injection.ClusterFeatures;
+import dev.udsproxy.operator.injection.InjectionContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;

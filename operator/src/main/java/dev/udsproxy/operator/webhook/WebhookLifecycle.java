@@ -3,6 +3,7 @@ package dev.udsproxy.operator.webhook;
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.certificates.ServingMaterial;
 import dev.udsproxy.operator.certificates.WebhookCertificates;
+import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -53,7 +54,6 @@ public class WebhookLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
-        context.start();
         serving = certificates.ensure();
         WebhookServer started = new WebhookServer(vertx, new AdmissionHandler(context), reporter::report);
         int port = started.start(config.webhook().host(), config.webhook().port(), serving);

@@ -1,8 +1,8 @@
 package dev.udsproxy.operator.workload;
 
+import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionStatus;
-import dev.udsproxy.operator.webhook.ClusterInjectionContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,21 +36,22 @@ public class TemplateUpdater {
      * the profile reconciler does that, paced ({@link RolloutPacer}), so a workload's own reconciler applies an
      * opt-in, an opt-out or a repair but keeps the profile hash the template has.
      *
+     * {@code pods}: where the workload's live Pods are looked up, asked only when the decision depends on them.
+     *
      * @return whether a roll was held back: the workload is outdated (its template carries an older profile hash
      *         and not all its Pods run the current one); always false with {@code mayRoll}
      */
-    public boolean update(HasMetadata cached, boolean mayRoll) {
-        context.start();
+    public boolean update(HasMetadata cached, boolean mayRoll, WorkloadPods pods) {
         String named = WorkloadOptIn.profileName(cached.getMetadata(), Workloads.template(cached).getMetadata());
         if ("true".equals(cached.getMetadata().getAnnotations().get(Annotations.INJECT)) && hash(named) == null) {
             events.record(cached, "Warning", "ProfileNotFound", "SidecarProfile " + named
                     + " does not exist: the webhook refuses this workload's Pods until it does");
         }
-        var wanted = decide(cached);
+        var wanted = decide(cached, pods);
         boolean heldBack = !mayRoll && wanted.isPresent() && isRoll(Workloads.template(cached).getMetadata(), wanted.get())
                 // Pods the user restarted meanwhile (rollout mode manual) came through the webhook with the current
                 // version: nothing is outdated then.
-                && !podsInjectedWith(cached, named, wanted.get().annotations().get(Annotations.PROFILE_HASH));
+                && !podsInjectedWith(pods, cached, named, wanted.get().annotations().get(Annotations.PROFILE_HASH));
         if (unlessRoll(mayRoll, cached, wanted).isEmpty()) {
             return heldBack; // the steady state: no request to the API server
         }
@@ -63,7 +64,7 @@ public class TemplateUpdater {
             return heldBack;
         }
         var template = Workloads.template(workload);
-        var desired = unlessRoll(mayRoll, workload, decide(workload));
+        var desired = unlessRoll(mayRoll, workload, decide(workload, pods));
         String profile = WorkloadOptIn.profileName(workload.getMetadata(), template.getMetadata());
         if (desired.isEmpty()) {
             return heldBack;
@@ -79,14 +80,16 @@ public class TemplateUpdater {
             Workloads.template(w).getSpec().setReadinessGates(gates.isEmpty() ? null : new ArrayList<>(gates));
             return w;
         });
-        String what = before == null && after != null ? "opted in to udsproxy injection with profile " + profile
-                : after == null ? "opted out of udsproxy injection"
+        // Said from the labels written: a template its owner labelled has no hash before, and may get none now.
+        boolean optedIn = "true".equals(desired.get().labels().get(Annotations.INJECT));
+        String what = !optedIn ? "opted out of udsproxy injection"
+                : before == null ? "opted in to udsproxy injection with profile " + profile
                 : !Objects.equals(before, after) ? "rolling out: SidecarProfile " + profile + " changed (" + before
                         + " -> " + after + ")"
                 : "Pod template opt-in updated";
         LOG.infof("%s %s/%s: %s", workload.getKind(), workload.getMetadata().getNamespace(),
                 workload.getMetadata().getName(), what);
-        events.record(workload, "Normal", after == null ? "OptInRemoved" : "OptInApplied", what);
+        events.record(workload, "Normal", optedIn ? "OptInApplied" : "OptInRemoved", what);
         return heldBack;
     }
 
@@ -124,9 +127,10 @@ public class TemplateUpdater {
         return optedIn && after != null && !after.equals(before);
     }
 
-    private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload) {
+    private Optional<WorkloadOptIn.TemplateOptIn> decide(HasMetadata workload, WorkloadPods pods) {
         return WorkloadOptIn.desired(workload.getMetadata(), Workloads.template(workload), this::hash,
-                new WorkloadOptIn.Cluster(injectable(workload), (profile, hash) -> podsInjectedWith(workload, profile, hash)));
+                new WorkloadOptIn.Cluster(injectable(workload),
+                        (profile, hash) -> podsInjectedWith(pods, workload, profile, hash)));
     }
 
     private boolean injectable(HasMetadata workload) {
@@ -135,13 +139,17 @@ public class TemplateUpdater {
     }
 
     /** Every live Pod of the workload carries this profile and hash in its status annotation. */
-    private boolean podsInjectedWith(HasMetadata workload, String profile, String hash) {
-        return client.pods().inNamespace(workload.getMetadata().getNamespace())
-                .withLabelSelector(Workloads.selector(workload)).list().getItems().stream()
+    private static boolean podsInjectedWith(WorkloadPods pods, HasMetadata workload, String profile, String hash) {
+        return pods.of(workload).stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .map(p -> InjectionStatus.parse(Optional.ofNullable(p.getMetadata().getAnnotations())
                         .map(a -> a.get(Annotations.STATUS)).orElse(null)))
                 .allMatch(s -> s.isPresent() && s.get().profile().equals(profile) && s.get().hash().equals(hash));
+    }
+
+    /** {@link WorkloadPods#listed} with this updater's client. */
+    public WorkloadPods listedPods() {
+        return WorkloadPods.listed(client);
     }
 
     String hash(String profile) {

@@ -3,9 +3,9 @@ package dev.udsproxy.operator.workload;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectedReadinessGate;
-import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.AdmitPod;
+import dev.udsproxy.operator.injection.InjectionContext;
 import dev.udsproxy.operator.injection.ProfileSettings;
-import dev.udsproxy.operator.webhook.InjectionContext;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -68,13 +68,12 @@ public final class WorkloadOptIn {
         return ProfileSettings.from(profile, spec.orElse(null)).hash();
     }
 
-    /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own policy decides. */
+    /** Would the webhook inject a Pod of this template once it is opted in? The webhook's own use case decides. */
     public static boolean injectable(InjectionContext context, String namespace, PodSpec template) {
         Pod pod = new PodBuilder().withNewMetadata().withNamespace(namespace)
                 .addToLabels(Annotations.INJECT, "true").addToAnnotations(Annotations.INJECT, "true").endMetadata()
                 .withSpec(template).build();
-        return new InjectionPolicy(context.operatorNamespace(), context.excludedNamespaces())
-                .decide(pod, namespace, context.namespaceLabels(namespace)).inject();
+        return new AdmitPod(context).wouldInject(pod, namespace);
     }
 
     /**

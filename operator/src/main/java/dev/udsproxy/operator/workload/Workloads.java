@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** The three kinds of workload we opt in, behind one accessor for their Pod template. */
 public final class Workloads {
@@ -31,18 +28,5 @@ public final class Workloads {
             case DaemonSet d -> d.getSpec().getSelector();
             default -> throw new IllegalArgumentException("not a workload: " + workload.getKind());
         };
-    }
-
-    /** Every workload of the cluster that carries our opt-in annotation (true or false). */
-    public static List<HasMetadata> annotated(KubernetesClient client, String annotation) {
-        return Stream.<List<? extends HasMetadata>>of(
-                        client.apps().deployments().inAnyNamespace().list().getItems(),
-                        client.apps().statefulSets().inAnyNamespace().list().getItems(),
-                        client.apps().daemonSets().inAnyNamespace().list().getItems())
-                .flatMap(List::stream)
-                .filter(w -> w.getMetadata().getAnnotations() != null
-                        && w.getMetadata().getAnnotations().containsKey(annotation))
-                .map(w -> (HasMetadata) w)
-                .toList();
     }
 }

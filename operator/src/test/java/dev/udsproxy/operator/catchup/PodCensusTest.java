@@ -2,7 +2,8 @@ package dev.udsproxy.operator.catchup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.udsproxy.operator.injection.InjectionPolicy;
+import dev.udsproxy.operator.injection.AdmitPod;
+import dev.udsproxy.operator.injection.GoldenContext;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -34,9 +35,9 @@ class PodCensusTest {
                 pod("system", "kube-system", Map.of("udsproxy.dev/inject", "true"), "Running"),
                 pod("invalid", "shop", Map.of("udsproxy.dev/inject", "yes"), "Running"));
 
-        PodCensus census = PodCensus.count(pods, "default", "h2",
-                ns -> ns.equals("labelled") ? Map.of("udsproxy.dev/injection", "enabled") : Map.of(),
-                new InjectionPolicy("udsproxy-system"));
+        GoldenContext cluster = new GoldenContext();
+        cluster.namespaceLabels.put("labelled", Map.of("udsproxy.dev/injection", "enabled"));
+        PodCensus census = PodCensus.count(pods, "default", "h2", new AdmitPod(cluster));
 
         assertThat(census.injected()).isEqualTo(1);
         assertThat(census.outdated()).isEqualTo(1);
@@ -52,7 +53,7 @@ class PodCensusTest {
                 terminating(pod("missing", "shop", Map.of("udsproxy.dev/inject", "true"), "Running")),
                 pod("live", "shop", Map.of("udsproxy.dev/status", status("default", "h2")), "Running"));
 
-        PodCensus census = PodCensus.count(pods, "default", "h2", ns -> Map.of(), new InjectionPolicy("udsproxy-system"));
+        PodCensus census = PodCensus.count(pods, "default", "h2", new AdmitPod(new GoldenContext()));
 
         assertThat(census.injected()).isEqualTo(1);
         assertThat(census.outdated()).isZero();

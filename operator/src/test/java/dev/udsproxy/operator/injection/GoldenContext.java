@@ -1,7 +1,6 @@
 package dev.udsproxy.operator.injection;
 
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
-import dev.udsproxy.operator.webhook.InjectionContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A profile change reaches its workloads at the profile's pace (spec.rollout), and in mode manual not at all until
- * the user restarts them. Real API server and kube-controller-manager; the catch-up runs every 3 s here.
+ * the user restarts them. Real API server and kube-controller-manager.
  */
 @QuarkusTest
 @WithTestResource(ControlPlaneResource.class)

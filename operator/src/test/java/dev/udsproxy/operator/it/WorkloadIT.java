@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(ControlPlaneResource.class)
 class WorkloadIT {
     static final Duration PATIENCE = Duration.ofSeconds(60);
-    /** Three catch-up rounds (udsproxy.catch-up-interval PT3S in the tests), each of which revisits every workload. */
+    /** Long enough for every reaction to a change to land: the reconcilers' writes and the controllers' answers. */
     static final Duration SETTLE = Duration.ofSeconds(10);
 
     static KubernetesClient client() {
@@ -59,8 +59,8 @@ class WorkloadIT {
                 .anySatisfy(p -> assertThat(sidecarImage(p)).isEqualTo("registry.example/udsproxy/sidecar:2")));
         assertThat(client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate()
                 .getMetadata().getAnnotations().get("udsproxy.dev/profile-hash")).isNotEqualTo(hashBefore);
-        assertThat(client().v1().events().inNamespace(ns).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("OptInApplied")));
     }
 
     @Test
@@ -72,7 +72,7 @@ class WorkloadIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns))
                 .anySatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
-        // Absence takes time to show: the catch-up (every 3 s here) revisits the workload meanwhile.
+        // Absence takes time to show: the reconcilers see the roll's own changes meanwhile.
         await("two ReplicaSets for good (the first Pods', the injected ones'): a third means a second roll")
                 .during(SETTLE).atMost(SETTLE.multipliedBy(2)).until(() -> replicaSets(ns) == 2);
 
@@ -164,11 +164,12 @@ class WorkloadIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(pods(ns)).isNotEmpty()
                 .allSatisfy(p -> assertThat(TestPods.sidecar(p)).isPresent()));
-        assertThat(client().v1().events().inNamespace("default").list().getItems())
-                .anySatisfy(e -> {
+        // Events are written a moment later, aggregated (EventRecorder).
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().v1().events().inNamespace("default").list()
+                .getItems()).anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("DeletedForInjection");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo(profile);
-                });
+                }));
         await().atMost(PATIENCE).untilAsserted(() -> {
             var status = client().resources(SidecarProfile.class).withName(profile).get().getStatus();
             assertThat(status.injectedPods).isPositive();

@@ -1,12 +1,15 @@
-package dev.udsproxy.operator.webhook;
+package dev.udsproxy.operator.injection;
 
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
-import dev.udsproxy.operator.injection.ClusterFeatures;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the admission decision needs from the cluster; the webhook backs it with informers, tests with files. */
+/**
+ * What admitting a Pod needs to know about the cluster ({@link AdmitPod}): the namespace facts and the profiles it can
+ * see. The operator backs it with informer caches ({@code cluster.ClusterInjectionContext}), the CLI and the tests
+ * with files.
+ */
 public interface InjectionContext {
 
     String operatorNamespace();

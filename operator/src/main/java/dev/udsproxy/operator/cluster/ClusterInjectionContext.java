@@ -1,23 +1,30 @@
-package dev.udsproxy.operator.webhook;
+package dev.udsproxy.operator.cluster;
 
 import dev.udsproxy.operator.OperatorConfig;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.customresource.SidecarProfileSpec;
 import dev.udsproxy.operator.injection.ClusterFeatures;
+import dev.udsproxy.operator.injection.InjectionContext;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The cluster as the webhook needs it, from informer caches: an admission must not wait on
- * API calls of its own (the API server is waiting on us, with a timeout).
+ * The cluster as admission needs it ({@link InjectionContext}), from informer caches on Namespaces and SidecarProfiles:
+ * an admission must not wait on API calls of its own (the API server is waiting on us, with a timeout). Shared by the
+ * webhook and the reconcilers; it starts itself on every replica, leader or not, before either of them (the webhook
+ * of a replica that does not lead still answers from its own caches).
  */
 @ApplicationScoped
 public class ClusterInjectionContext implements InjectionContext {
@@ -34,11 +41,16 @@ public class ClusterInjectionContext implements InjectionContext {
         this.config = config;
     }
 
-    /** Idempotent: the webhook and the reconcilers both need the caches, whoever comes first starts them. */
-    public synchronized void start() {
-        if (namespaces != null) {
-            return;
-        }
+    /**
+     * Before the webhook (default priority) and the operator SDK, which starts the reconcilers (priority 3123): both
+     * read the caches from their first moment.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        start();
+    }
+
+    /** Waits until both caches hold what the API server has (fabric8's inform() returns once synced). */
+    private void start() {
         namespaces = client.namespaces().inform();
         try {
             profiles = client.resources(SidecarProfile.class).inform();
