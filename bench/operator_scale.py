@@ -529,6 +529,11 @@ def profile_change(api, profile, spec_patch, poll):
 
 # --- the run ------------------------------------------------------------------------------------------------------
 
+def loadavg():
+    """The machine's 1-minute load average: the figures are only as quiet as the machine was."""
+    return float(open("/proc/loadavg").read().split()[0])
+
+
 def mib(b):
     return f"{b / MIB:.0f} MiB"
 
@@ -553,7 +558,7 @@ def main():
     results_dir = os.path.join(repo, "bench-results")
     os.makedirs(results_dir, exist_ok=True)
     out_path = os.path.join(results_dir, f"operator-scale-{stamp}.txt")
-    plane = operator = None
+    plane = None
 
     def on_signal(signum, _frame):
         raise SystemExit(f"operator-scale: stopped by signal {signum}")
@@ -563,7 +568,6 @@ def main():
         plane = ControlPlane(repo, work, a.classpath)
         api = Api(plane.url, *(os.path.join(work, f) for f in ("ca.pem", "client.pem", "client-key.pem")))
         report = run(a, repo, work, api, plane, limit_bytes)
-        operator = report.pop("operator")
         text = render(a, repo, report, limit_text, plane)
         print(text)
         with open(out_path, "w") as f:
@@ -573,9 +577,13 @@ def main():
     except KeyboardInterrupt:
         log("interrupted: cleaning up")
         sys.exit(130)
+    except Exception:
+        for o in RUNNING:
+            log(f"failed; the operator's log is kept as {out_path.replace('.txt', '.operator.log')}; its end:\n"
+                + o.log_tail(25) + (f"\n(operator exit code {o.process.returncode})" if o.process and o.process.poll() is not None else ""))
+            shutil.copy(o.log_path, out_path.replace(".txt", ".operator.log"))
+        raise
     finally:
-        if operator:
-            operator.stop()
         for o in RUNNING:
             o.stop()
         if plane:
@@ -614,6 +622,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     log(f"operator ready in {report['ready_s']:.1f} s; idle for 30 s")
     time.sleep(30)
     idle = operator.sampler.between(time.monotonic() - 10, time.monotonic())
+    report["loadavg"] = {"idle": loadavg()}
     report["rss_idle"] = sorted(s[1] for s in idle)[len(idle) // 2]
     report["hwm_idle"] = idle[-1][2]
 
@@ -637,11 +646,20 @@ def run(a, repo, work, api, plane, limit_bytes):
         f.write(__import__("base64").b64decode(bundle["webhooks"][0]["clientConfig"]["caBundle"]))
     body = admission_review(api, namespaces[0], "w-0000")
     log(f"webhook: {a.rate} AdmissionReviews/s for {a.load_seconds} s")
+    report["loadavg"]["webhook load"] = loadavg()
     m0 = server_side_buckets(operator.metrics())
+    api0, _ = request_totals(api)
+    children0 = os.times()
     t0 = time.monotonic()
     load = webhook_load(repo, work, operator.webhook_port, ca_file, body, a.rate, a.load_seconds)
     t1 = time.monotonic()
+    children1 = os.times()
+    api1, _ = request_totals(api)
     m1 = server_side_buckets(operator.metrics())
+    # Each admitted Pod is reported with an Event on its owner: the load writes Events as real Pod creations would.
+    report["load_events"] = sum(api1[k] - api0.get(k, 0) for k in api1 if k[1] == "events" and k[0] in ("POST", "PATCH"))
+    report["load_client_cpu"] = ((children1.children_user + children1.children_system)
+                                 - (children0.children_user + children0.children_system)) / (t1 - t0)
     cpu = operator.sampler.between(t0, t1)
     report["load"] = dict(load, **{
                       "server_p50": bucket_quantile(m0, m1, 0.5) if m1 else None,
@@ -652,6 +670,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     time.sleep(30)  # the Events of the load's admissions drain, the scale-up's last status writes land
     t0 = time.monotonic()
     report["with"] = quiet_window(api, a.quiet_window, operator, "with the operator")
+    report["loadavg"]["window with"] = loadavg()
     steady = operator.sampler.between(t0, time.monotonic())
     report["rss_steady"] = sorted(s[1] for s in steady)[len(steady) // 2]
     report["rss_steady_max"] = max(s[1] for s in steady)
@@ -688,6 +707,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     operator.stop()
     time.sleep(30)
     report["without"] = quiet_window(api, a.quiet_window, None, "without the operator")
+    report["loadavg"]["window without"] = loadavg()
     return report
 
 
@@ -702,7 +722,8 @@ def render(a, repo, rep, limit_text, plane):
     w(f"bench/operator-scale.sh --scale {a.scale} --replicas {a.replicas} --quiet-window {a.quiet_window}"
       f" --load-seconds {a.load_seconds} --rate {a.rate} --paced-seconds {a.paced_seconds}")
     w(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB;"
-      f" real etcd + kube-apiserver + kube-controller-manager (no kubelet: Pods stay Pending)")
+      f" real etcd + kube-apiserver + kube-controller-manager (no kubelet: Pods stay Pending); load average"
+      f" (1 min) at " + ", ".join(f"{k} {v:.1f}" for k, v in rep["loadavg"].items()))
     w(f"operator: operator/target/quarkus-app/quarkus-run.jar, JVM flags {' '.join(rep['flags'])}"
       f" (images/pom.xml ENTRYPOINT); chart memory limit {limit_text}: {rep['limit_note']}")
     total, injected, terminating = rep["pods"]
@@ -727,12 +748,14 @@ def render(a, repo, rep, limit_text, plane):
          not ld["errors"]),
         ("webhook server-side p50 / p99 (operator's histogram, bucket bound)",
          f"<= {ld['server_p50'] * 1000:g} / <= {ld['server_p99'] * 1000:g} ms" if ld["server_p50"] else "n/a", "", None),
-        ("operator CPU during the load", f"{ld['cpu'] * 100:.0f} % of a core" if ld["cpu"] is not None else "n/a", "", None),
+        ("operator CPU during the load / the load generator's", (f"{ld['cpu'] * 100:.0f} %" if ld["cpu"] is not None
+         else "n/a") + f" / {rep['load_client_cpu'] * 100:.0f} % of a core", "", None),
+        ("Events the webhook wrote during the load (POST+PATCH events)", f"{rep['load_events']:.0f}", "", None),
         (f"profile change, pacing off: all {up[1]} workloads carry the new hash",
          f"{up[0]:.1f} s" if up[0] is not None else f"not in 600 s ({up[3]} rolled)", "< 60 s",
          up[0] is not None and up[0] < 60),
-        (f"profile change, default pacing: rolled in {pc['elapsed']:.0f} s", f"{pc['rolled']} of {pc['total']}"
-         f" = {pc['rolled'] / pc['elapsed'] * 60:.1f}/min", "20/min", None),
+        (f"profile change, default pacing: workloads rolled in {pc['elapsed']:.0f} s", f"{pc['rolled']} of {pc['total']}"
+         f" = {pc['rolled'] / pc['elapsed'] * 60:.1f}/min", "20/min (the 1st 20 at once)", None),
         ("operator LIST requests per minute, steady state", f"{list_rate(rep):.1f}", "0", list_rate(rep) < 0.05),
         ("Events created per minute, steady state, with the operator",
          f"{sum(rep['with']['new_events'].values()) / rep['with']['minutes']:.1f}", "0",
