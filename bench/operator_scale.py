@@ -12,6 +12,7 @@ import datetime
 import http.client
 import json
 import os
+import pickle
 import queue
 import re
 import shutil
@@ -541,15 +542,20 @@ def mib(b):
 def main():
     p = argparse.ArgumentParser(prog="bench/operator-scale.sh", description=__doc__)
     p.add_argument("--repo", required=True, help=argparse.SUPPRESS)
-    p.add_argument("--classpath", required=True, help=argparse.SUPPRESS)
+    p.add_argument("--classpath", help=argparse.SUPPRESS)
     p.add_argument("--scale", type=int, default=500)
     p.add_argument("--replicas", type=int, default=10)
     p.add_argument("--quiet-window", type=int, default=180)
     p.add_argument("--load-seconds", type=int, default=45)
     p.add_argument("--rate", type=int, default=200)
     p.add_argument("--paced-seconds", type=int, default=120)
+    p.add_argument("--render", help=argparse.SUPPRESS)  # a .pickle of an earlier run: print its table again
     a = p.parse_args()
     repo = a.repo
+    if a.render:
+        saved = pickle.load(open(a.render, "rb"))
+        print(render(saved["args"], repo, saved["report"], chart_memory_limit(repo)[0]))
+        return
     global VERSION
     VERSION = crd_version(repo)
     limit_text, limit_bytes = chart_memory_limit(repo)
@@ -568,7 +574,10 @@ def main():
         plane = ControlPlane(repo, work, a.classpath)
         api = Api(plane.url, *(os.path.join(work, f) for f in ("ca.pem", "client.pem", "client-key.pem")))
         report = run(a, repo, work, api, plane, limit_bytes)
-        text = render(a, repo, report, limit_text, plane)
+        # The raw figures first: a table can be rendered again from them (--render FILE) if rendering fails.
+        with open(out_path.replace(".txt", ".pickle"), "wb") as f:
+            pickle.dump({"args": a, "report": {k: v for k, v in report.items() if k != "operator"}}, f)
+        text = render(a, repo, report, limit_text)
         print(text)
         with open(out_path, "w") as f:
             f.write(text)
@@ -711,7 +720,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     return report
 
 
-def render(a, repo, rep, limit_text, plane):
+def render(a, repo, rep, limit_text):
     commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--", "operator", "contract", "crds"],
                            capture_output=True, text=True).stdout.strip()
@@ -763,11 +772,13 @@ def render(a, repo, rep, limit_text, plane):
         ("operator CPU in the steady state", f"{rep['with']['cpu'] * 100:.1f} % of a core", "", None),
     ]
     width = max(len(r[0]) for r in rows)
-    w(f"| {'figure':<{width}} | {'value':>24} | {'target':<22} |    |")
-    w(f"|{'-' * (width + 2)}|{'-' * 26}|{'-' * 24}|----|")
+    vw = max(len("value"), *(len(r[1]) for r in rows))
+    tw = max(len("target"), *(len(r[2]) for r in rows))
+    w(f"| {'figure':<{width}} | {'value':>{vw}} | {'target':<{tw}} |    |")
+    w(f"|{'-' * (width + 2)}|{'-' * (vw + 2)}|{'-' * (tw + 2)}|----|")
     for name, value, target, ok in rows:
         verdict = "" if ok is None else ("ok" if ok else "NO")
-        w(f"| {name:<{width}} | {value:>24} | {target:<22} | {verdict:<2} |")
+        w(f"| {name:<{width}} | {value:>{vw}} | {target:<{tw}} | {verdict:<2} |")
     w("")
     w(f"paced roll, rolled count over time: " + ", ".join(f"{n} at {t:.0f} s" for t, n in pc["steps"]))
     w(f"unpaced roll: the Pods of the rolled workloads were all recreated {rep['unpaced_pods_s']:.0f} s after the"
