@@ -721,6 +721,7 @@ def run(a, repo, work, api, plane, limit_bytes):
 
 
 def render(a, repo, rep, limit_text):
+    limit_bytes = chart_memory_limit(repo)[1]
     commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--", "operator", "contract", "crds"],
                            capture_output=True, text=True).stdout.strip()
@@ -749,6 +750,8 @@ def render(a, repo, rep, limit_text):
          rep["rss_steady"] <= 256 * MIB),
         ("operator RSS at scale, peak (VmHWM, whole run)", mib(rep["rss_peak"]), f"<= 256 MiB, inside {limit_text}",
          rep["rss_peak"] <= 256 * MIB),
+        ("operator RSS peak against the chart's memory limit", f"{rep['rss_peak'] / limit_bytes * 100:.0f} % of {limit_text}",
+         "inside, with margin", rep["rss_peak"] < limit_bytes),
         (f"webhook p50 at {a.rate}/s, {ld['n']} requests, direct to :port", f"{ld['p50']:.1f} ms", "", None),
         (f"webhook p99 at {a.rate}/s (open loop, from the due time)", f"{ld['p99']:.1f} ms", "< 10 ms",
          ld["p99"] < 10),
