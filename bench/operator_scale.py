@@ -727,8 +727,11 @@ def render(a, repo, rep, limit_text):
                            capture_output=True, text=True).stdout.strip()
     L = []
     w = L.append
-    w(f"# operator at scale: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}"
-      + (" (operator/ modified)" if dirty else ""))
+    # The operator's code is what is measured: name the last commit that changed it, not only HEAD.
+    code = subprocess.run(["git", "-C", repo, "log", "-1", "--format=%h", "--", "operator", "contract", "crds"],
+                          capture_output=True, text=True).stdout.strip()
+    w(f"# operator at scale: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, checkout {commit},"
+      f" operator code of commit {code}" + (" with uncommitted changes" if dirty else ""))
     w(f"bench/operator-scale.sh --scale {a.scale} --replicas {a.replicas} --quiet-window {a.quiet_window}"
       f" --load-seconds {a.load_seconds} --rate {a.rate} --paced-seconds {a.paced_seconds}")
     w(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB;"
