@@ -6,6 +6,7 @@ OperatorScaleControlPlane.java writes, runs the packaged operator as its own pro
 next to the targets of issue 10. Every process it starts and its temp folder go when it ends, however it ends.
 """
 import argparse
+import base64
 import collections
 import ctypes
 import datetime
@@ -202,7 +203,7 @@ class Operator:
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         jar = os.path.join(repo, "operator/target/quarkus-app/quarkus-run.jar")
         self.command = wrapper + [java] + self.flags + ["-jar", jar]
-        b64 = lambda name: __import__("base64").b64encode(open(os.path.join(work, name), "rb").read()).decode()
+        b64 = lambda name: base64.b64encode(open(os.path.join(work, name), "rb").read()).decode()
         # The chart's env (charts/udsproxy-operator/templates/operator-deployment.yaml), for a process on this host:
         # the webhook on loopback, its certificate also for 127.0.0.1, the client as the admin of the test plane.
         self.env = dict(os.environ,
@@ -570,6 +571,10 @@ def main():
 
     def on_signal(signum, _frame):
         raise SystemExit(f"operator-scale: stopped by signal {signum}")
+    def on_interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+    # Explicitly: a shell that starts us in the background leaves SIGINT ignored, and Ctrl-C must still clean up.
+    signal.signal(signal.SIGINT, on_interrupt)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     try:
@@ -654,7 +659,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     ca_file = os.path.join(work, "webhook-ca.pem")
     bundle = api.get(f"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{CONFIGURATION}")
     with open(ca_file, "wb") as f:
-        f.write(__import__("base64").b64decode(bundle["webhooks"][0]["clientConfig"]["caBundle"]))
+        f.write(base64.b64decode(bundle["webhooks"][0]["clientConfig"]["caBundle"]))
     body = admission_review(api, namespaces[0], "w-0000")
     log(f"webhook: {a.rate} AdmissionReviews/s for {a.load_seconds} s")
     report["loadavg"]["webhook load"] = loadavg()
