@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <p>It writes what a stdlib client needs into OUT_DIR (ca.pem, client.pem, client-key.pem: the admin identity,
  * group system:masters) and prints {@code READY <api server url>}. It stops the plane when its stdin closes: the
  * script holds the other end, so the plane goes with the script however that ends (the plane's own shutdown hook and
- * orphan reaper cover a SIGTERM or SIGKILL of this JVM).
+ * orphan reaper cover a SIGTERM or SIGKILL of this JVM), and deletes OUT_DIR then.
  */
 public final class OperatorScaleControlPlane {
     public static void main(String[] args) throws Exception {
@@ -52,6 +52,13 @@ public final class OperatorScaleControlPlane {
         } catch (Exception e) {
             e.printStackTrace();
             status = 1;
+        }
+        // The script's own work folder goes too, so that even a SIGKILLed script leaves nothing behind (it deletes the
+        // folder itself otherwise; the name check keeps this from ever deleting a folder it was not made for).
+        if (out.getFileName().toString().startsWith("udsproxy-operator-scale-")) {
+            try (var paths = Files.walk(out)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         // The fabric8 client's Vert.x threads are not daemons: end the JVM explicitly.
         System.exit(status);

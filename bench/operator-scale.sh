@@ -23,7 +23,8 @@
 # Builds with ./mvnw -pl operator -am package (online on the first run, then add UDSPROXY_MVN_OFFLINE=1 for -o).
 # Cleanup: the Python driver stops the operator and the control plane and deletes its temp folder on any exit,
 # Ctrl-C and SIGTERM included; both children also get SIGTERM if the driver is SIGKILLed (PR_SET_PDEATHSIG), and
-# the control plane's own orphan reaper removes its processes and folder then.
+# the control plane's own orphan reaper removes its processes and folder then (OperatorScaleControlPlane.java also
+# deletes the driver's work folder when its stdin closes).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
