@@ -793,6 +793,9 @@ def render(a, repo, rep, limit_text):
         verdict = "" if ok is None else ("ok" if ok else "NO")
         w(f"| {name:<{width}} | {value:>{vw}} | {target:<{tw}} | {verdict:<2} |")
     w("")
+    if a.quiet_window < 120:
+        w(f"NOTE: the quiet windows ({a.quiet_window} s) are shorter than the operator's catch-up interval (2 min by"
+          " default): a periodic LIST may fall outside them; use --quiet-window 180 for the steady-state figures")
     w(f"paced roll, rolled count over time: " + ", ".join(f"{n} at {t:.0f} s" for t, n in pc["steps"]))
     w(f"unpaced roll: the Pods of the rolled workloads were all recreated {rep['unpaced_pods_s']:.0f} s after the"
       " change (kube-controller-manager's pace, 20 requests/s by default)")
