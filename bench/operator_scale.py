@@ -113,12 +113,25 @@ def crd_version(repo):
 
 
 def image_jvm_flags(repo):
-    """The JVM flags of the operator image's ENTRYPOINT (images/pom.xml, the Jib container whose jar is quarkus-run)."""
+    """The JVM flags of the operator image: its ENTRYPOINT (images/pom.xml) starts java with
+    @/opt/udsproxy-operator/jvm.options, which is operator/src/main/jvm/jvm.options of this checkout (one flag per
+    line, # comments). Any other flag of the ENTRYPOINT between java and -jar is taken as it is."""
     pom = open(os.path.join(repo, "images/pom.xml")).read()
     for entrypoint in re.findall(r"<entrypoint>(.*?)</entrypoint>", pom, re.S):
         args = re.findall(r"<arg>(.*?)</arg>", entrypoint)
         if any(a.endswith("quarkus-run.jar") for a in args):
-            return args[1:args.index("-jar")]  # between the java binary and -jar
+            flags = []
+            for a in args[1:args.index("-jar")]:  # between the java binary and -jar
+                if a == "@/opt/udsproxy-operator/jvm.options":
+                    for line in open(os.path.join(repo, "operator/src/main/jvm/jvm.options")):
+                        line = line.strip()
+                        if line and not line.startswith("#"):
+                            flags.append(line)
+                elif a.startswith("@"):
+                    raise SystemExit(f"operator-scale: the operator ENTRYPOINT reads {a}, which this script does not know")
+                else:
+                    flags.append(a)
+            return flags
     raise SystemExit("operator-scale: no ENTRYPOINT with quarkus-run.jar found in images/pom.xml")
 
 
@@ -207,6 +220,7 @@ class Operator:
         # The chart's env (charts/udsproxy-operator/templates/operator-deployment.yaml), for a process on this host:
         # the webhook on loopback, its certificate also for 127.0.0.1, the client as the admin of the test plane.
         self.env = dict(os.environ,
+                        MALLOC_ARENA_MAX="2",  # as the operator image's environment sets it (images/pom.xml)
                         UDSPROXY_NAMESPACE=OPERATOR_NAMESPACE,
                         UDSPROXY_WEBHOOK_HOST="127.0.0.1",
                         UDSPROXY_WEBHOOK_PORT=str(self.webhook_port),
