@@ -7,6 +7,7 @@ import dev.udsproxy.operator.cluster.ClusterInjectionContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,7 +36,14 @@ public class WebhookLifecycle {
     private final ClusterInjectionContext context;
     private final WebhookCertificates certificates;
     private final AdmissionReporter reporter;
-    private final Vertx vertx;
+    /**
+     * The webhook's own Vert.x, not the application's: the fabric8 client decodes LIST and WATCH answers on the
+     * application's event loops (at 5,000 Pods one decode blocked a loop for 2-6 s, bench/README.md), and an
+     * AdmissionReview whose connection sits on such a loop waits with it. One event loop (TLS and HTTP framing
+     * only) and a few workers for the admissions themselves, which may block on a cache miss.
+     */
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+            .setInternalBlockingPoolSize(1));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "udsproxy-webhook-certificates");
         t.setDaemon(true);
@@ -45,12 +53,11 @@ public class WebhookLifecycle {
     private volatile ServingMaterial serving;
 
     public WebhookLifecycle(OperatorConfig config, ClusterInjectionContext context, WebhookCertificates certificates,
-            AdmissionReporter reporter, Vertx vertx) {
+            AdmissionReporter reporter) {
         this.config = config;
         this.context = context;
         this.certificates = certificates;
         this.reporter = reporter;
-        this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -99,5 +106,6 @@ public class WebhookLifecycle {
         if (server != null) {
             server.drain(DRAIN_DEADLINE);
         }
+        vertx.close();
     }
 }

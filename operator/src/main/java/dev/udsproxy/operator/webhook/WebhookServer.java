@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -55,7 +56,11 @@ public final class WebhookServer implements AutoCloseable {
     private final AtomicInteger answeredWhileDraining = new AtomicInteger();
 
     /** A connection's requests in flight, counted on its own event loop, so the drain's idle check cannot race one. */
-    private record Tracked(Context context, AtomicInteger inFlight) {
+    private record Tracked(Context context, AtomicInteger inFlight, AtomicBoolean closing) {
+        /** True for the one caller that gets to close it (the end of its last answer, or the drain finding it idle). */
+        boolean claimClose() {
+            return closing.compareAndSet(false, true);
+        }
     }
 
     /** What a drain did: idle connections it closed, answers it sent with Connection: close, connections cut at the deadline. */
@@ -86,7 +91,7 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     private void track(HttpConnection connection) {
-        connections.put(connection, new Tracked(Vertx.currentContext(), new AtomicInteger()));
+        connections.put(connection, new Tracked(Vertx.currentContext(), new AtomicInteger(), new AtomicBoolean()));
         connection.closeHandler(v -> connections.remove(connection));
     }
 
@@ -102,12 +107,16 @@ public final class WebhookServer implements AutoCloseable {
                 request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
             }
         });
+        // Called once the answer is on the wire, and also when the connection closes before it (Vert.x disposes the
+        // response then): only the first is an answer.
         request.response().endHandler(v -> {
             if (tracked != null) {
                 tracked.inFlight().decrementAndGet();
             }
-            if (draining) {
-                answeredWhileDraining.incrementAndGet();
+            if (draining && (tracked == null || tracked.claimClose())) {
+                if (request.response().ended()) {
+                    answeredWhileDraining.incrementAndGet();
+                }
                 connection.close();
             }
         });
@@ -126,7 +135,7 @@ public final class WebhookServer implements AutoCloseable {
         for (var entry : connections.entrySet()) {
             Tracked tracked = entry.getValue();
             tracked.context().runOnContext(v -> {
-                if (tracked.inFlight().get() == 0) {
+                if (tracked.inFlight().get() == 0 && tracked.claimClose()) {
                     closedIdle.incrementAndGet();
                     entry.getKey().close();
                 }

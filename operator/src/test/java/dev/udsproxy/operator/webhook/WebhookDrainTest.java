@@ -92,7 +92,10 @@ class WebhookDrainTest {
             WebhookServer.Drained drained = server.drain(Duration.ofSeconds(5));
 
             assertThat(socket.getInputStream().read()).as("the server closed the idle connection cleanly").isEqualTo(-1);
-            assertThat(drained).isEqualTo(new WebhookServer.Drained(1, 0, 0));
+            // The client may read the answer before the server's end-of-answer callback ran: then the drain finds the
+            // connection still busy and closes it from that callback. Either way one clean close, none cut.
+            assertThat(drained.closedIdle() + drained.answered()).isEqualTo(1);
+            assertThat(drained.forced()).isZero();
         }
     }
 
