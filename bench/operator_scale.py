@@ -212,10 +212,14 @@ class Operator:
     def __init__(self, repo, work, api_url, limit_bytes):
         self.webhook_port, self.http_port = free_port(), free_port()
         wrapper, extra, self.limit_note = memory_limit_wrapper(limit_bytes)
+        # A GC log besides the image's flags (logging only, no tuning): the pauses during the webhook load are printed
+        # next to its latency, and the log is kept with the results.
+        self.gc_log = os.path.join(work, "gc.log")
         self.flags = image_jvm_flags(repo) + extra
+        self.gc_flag = f"-Xlog:gc:file={self.gc_log}:uptime"
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         jar = os.path.join(repo, "operator/target/quarkus-app/quarkus-run.jar")
-        self.command = wrapper + [java] + self.flags + ["-jar", jar]
+        self.command = wrapper + [java] + self.flags + [self.gc_flag, "-jar", jar]
         b64 = lambda name: base64.b64encode(open(os.path.join(work, name), "rb").read()).decode()
         # The chart's env (charts/udsproxy-operator/templates/operator-deployment.yaml), for a process on this host:
         # the webhook on loopback, its certificate also for 127.0.0.1, the client as the admin of the test plane.
@@ -241,6 +245,7 @@ class Operator:
 
     def start(self):
         log("operator: " + " ".join(self.command))
+        self.started = time.monotonic()  # ~ the JVM's uptime 0, which the GC log counts from
         out = open(self.log_path, "ab")
         # A session of its own: a Ctrl-C reaches this script only, which then stops the operator in order.
         self.process = subprocess.Popen(self.command, env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -267,6 +272,20 @@ class Operator:
         c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
         c.request("GET", "/q/metrics")
         return c.getresponse().read().decode()
+
+    def gc_pauses(self, t0, t1):
+        """The GC pauses logged between monotonic t0 and t1: {"Young"|"Full": [ms, ...]}."""
+        u0, u1 = t0 - self.started, t1 - self.started
+        pauses = {"Young": [], "Full": []}
+        try:
+            lines = open(self.gc_log).read().splitlines()
+        except OSError:
+            return pauses
+        for line in lines:
+            m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full).* (\d+\.\d+)ms$", line)
+            if m and u0 <= float(m.group(1)) <= u1:
+                pauses[m.group(2)].append(float(m.group(3)))
+        return pauses
 
     def log_tail(self, lines=40):
         try:
@@ -603,7 +622,8 @@ def main():
         with open(out_path, "w") as f:
             f.write(text)
         shutil.copy(report["operator_log"], out_path.replace(".txt", ".operator.log"))
-        log(f"written: {out_path} (and the operator's log next to it)")
+        shutil.copy(report["operator"].gc_log, out_path.replace(".txt", ".gc.log"))
+        log(f"written: {out_path} (and the operator's log and GC log next to it)")
     except KeyboardInterrupt:
         log("interrupted: cleaning up")
         sys.exit(130)
@@ -694,7 +714,8 @@ def run(a, repo, work, api, plane, limit_bytes):
     report["load"] = dict(load, **{
                       "server_p50": bucket_quantile(m0, m1, 0.5) if m1 else None,
                       "server_p99": bucket_quantile(m0, m1, 0.99) if m1 else None,
-                      "cpu": (cpu[-1][3] - cpu[0][3]) / (cpu[-1][0] - cpu[0][0]) if len(cpu) > 1 else None})
+                      "cpu": (cpu[-1][3] - cpu[0][3]) / (cpu[-1][0] - cpu[0][0]) if len(cpu) > 1 else None,
+                      "gc": operator.gc_pauses(t0, t1)})
 
     # 4. Steady state with the operator: nothing changes.
     time.sleep(30)  # the Events of the load's admissions drain, the scale-up's last status writes land
@@ -759,7 +780,7 @@ def render(a, repo, rep, limit_text):
       f" real etcd + kube-apiserver + kube-controller-manager (no kubelet: Pods stay Pending); load average"
       f" (1 min) at " + ", ".join(f"{k} {v:.1f}" for k, v in rep["loadavg"].items()))
     w(f"operator: operator/target/quarkus-app/quarkus-run.jar, JVM flags {' '.join(rep['flags'])}"
-      f" (images/pom.xml ENTRYPOINT); chart memory limit {limit_text}: {rep['limit_note']}")
+      f" (images/pom.xml ENTRYPOINT) and -Xlog:gc to a file; chart memory limit {limit_text}: {rep['limit_note']}")
     total, injected, terminating = rep["pods"]
     w(f"workloads: {a.scale} Deployments x {a.replicas} (Recreate) over {len(PROFILES)} profiles; {total} Pods"
       f" ({injected} injected, {terminating} terminating); all Pods existed {rep['all_pods_s']:.0f} s after the first"
@@ -786,6 +807,7 @@ def render(a, repo, rep, limit_text):
          f"<= {ld['server_p50'] * 1000:g} / <= {ld['server_p99'] * 1000:g} ms" if ld["server_p50"] else "n/a", "", None),
         ("operator CPU during the load / the load generator's", (f"{ld['cpu'] * 100:.0f} %" if ld["cpu"] is not None
          else "n/a") + f" / {rep['load_client_cpu'] * 100:.0f} % of a core", "", None),
+        ("GC pauses during the load: young n / total / max; full n / total / max", gc_text(ld.get("gc")), "", None),
         ("Events the webhook wrote during the load (POST+PATCH events)", f"{rep['load_events']:.0f}", "", None),
         (f"profile change, pacing off: all {up[1]} workloads carry the new hash",
          f"{up[0]:.1f} s" if up[0] is not None else f"not in 600 s ({up[3]} rolled)", "< 60 s",
@@ -842,6 +864,13 @@ def render(a, repo, rep, limit_text):
       " straight to the operator's HTTPS port, not through the API server; it shares the cores with the operator and"
       " the control plane.")
     return "\n".join(L) + "\n"
+
+
+def gc_text(gc):
+    if gc is None:
+        return "n/a (a run before GC logging)"
+    part = lambda ms: f"{len(ms)} / {sum(ms):.0f} / {max(ms, default=0):.0f} ms"
+    return f"{part(gc['Young'])}; {part(gc['Full'])}"
 
 
 def list_rate(rep):

@@ -49,9 +49,10 @@ public class ClusterInjectionContext implements InjectionContext {
         start();
     }
 
-    /** Waits until both caches hold what the API server has (fabric8's inform() returns once synced). */
+    /** Waits until both caches hold what the API server has (fabric8's run() and inform() return once synced). */
     private void start() {
-        namespaces = client.namespaces().inform();
+        namespaces = client.namespaces().runnableInformer(0).itemStore(new CachedCopies.WithoutManagedFields<>());
+        namespaces.run();
         try {
             profiles = client.resources(SidecarProfile.class).inform();
         } catch (KubernetesClientException e) {

@@ -1,12 +1,18 @@
 package dev.udsproxy.operator.reconciler;
 
+import dev.udsproxy.operator.cluster.CachedCopies;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import jakarta.inject.Inject;
 
-/** Opt-in on DaemonSet Pod templates; see {@link WorkloadOptInReconciler}. */
-@ControllerConfiguration(name = "daemonset-opt-in")
+/**
+ * Opt-in on DaemonSet Pod templates; see {@link WorkloadOptInReconciler}. Its cache keeps each DaemonSet without its
+ * managedFields, which nothing here reads.
+ */
+@ControllerConfiguration(name = "daemonset-opt-in",
+        informer = @Informer(itemStore = CachedCopies.WithoutManagedFields.class))
 public class DaemonSetOptInReconciler extends WorkloadOptInReconciler<DaemonSet> {
     @Inject
     TemplateUpdater templates;

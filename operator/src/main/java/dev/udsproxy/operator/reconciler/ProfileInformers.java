@@ -1,5 +1,6 @@
 package dev.udsproxy.operator.reconciler;
 
+import dev.udsproxy.operator.cluster.CachedCopies;
 import dev.udsproxy.operator.customresource.SidecarProfile;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionStatus;
@@ -33,10 +34,16 @@ import java.util.stream.Stream;
  * scan; and each of their changes maps to that one profile ({@link #profileOf}), so the profile's counts follow its
  * Pods. Only opted-in Pods are held: those labelled {@code udsproxy.dev/inject=true} anywhere (a label selector, so
  * the API server filters), and all Pods of the namespaces labelled {@code udsproxy.dev/injection=enabled} (one
- * informer per such namespace, following the label: {@link #followOptedInNamespaces()}).
+ * informer per such namespace, following the label: {@link #followOptedInNamespaces()}). The caches keep the lean
+ * copies of {@link CachedCopies}: what the census and the roll read, not the whole objects.
  */
 final class ProfileInformers {
     static final String BY_PROFILE = "udsproxy.dev/profile";
+    /**
+     * The informers' first LIST of Pods (and any relist after a watch expired) in pages: a new leader at 5,000 Pods
+     * otherwise decodes one ~14 MB answer whole before the cache keeps its lean copies.
+     */
+    private static final long POD_LIST_PAGE = 500;
 
     private final List<InformerEventSource<? extends HasMetadata, SidecarProfile>> workloads;
     private final InformerEventSource<Pod, SidecarProfile> labelledPods;
@@ -52,6 +59,7 @@ final class ProfileInformers {
         // an informer on; the first reconcile switches to the opted-in ones.
         namespacePods = new NamespacedPods(InformerEventSourceConfiguration.from(Pod.class, SidecarProfile.class)
                 .withName("namespace-pods").withNamespaces(Set.of(operatorNamespace))
+                .withItemStore(CachedCopies.podStore()).withInformerListLimit(POD_LIST_PAGE)
                 .withSecondaryToPrimaryMapper(ProfileInformers::profileOf).withOnUpdateFilter(podChange()).build(),
                 context);
         namespacePods.addIndexers(Map.of(BY_PROFILE, p -> List.of(profileName(p))));
@@ -59,6 +67,7 @@ final class ProfileInformers {
         optedInNamespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class,
                         SidecarProfile.class).withName("opted-in-namespaces")
                 .withLabelSelector(Annotations.NAMESPACE_INJECTION + "=" + Annotations.NAMESPACE_INJECTION_ENABLED)
+                .withItemStore(new CachedCopies.WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().keys().collect(Collectors.toSet()))
                 .build(), context);
     }
@@ -127,6 +136,7 @@ final class ProfileInformers {
             EventSourceContext<SidecarProfile> context, Class<W> kind) {
         var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, SidecarProfile.class)
                 .withName("profile-" + kind.getSimpleName().toLowerCase())
+                .withItemStore(CachedCopies.workloadStore())
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(w -> profileKeys(w).stream().map(ResourceID::new).collect(Collectors.toSet()))
                 // A workload's status follows its Pods, which wake the profile themselves; only the spec (generation)
@@ -140,6 +150,7 @@ final class ProfileInformers {
     private static InformerEventSource<Pod, SidecarProfile> pods(EventSourceContext<SidecarProfile> context,
             String name, InformerEventSourceConfiguration.Builder<Pod> config) {
         var source = new InformerEventSource<>(config.withName(name)
+                .withItemStore(CachedCopies.podStore()).withInformerListLimit(POD_LIST_PAGE)
                 .withSecondaryToPrimaryMapper(ProfileInformers::profileOf).withOnUpdateFilter(podChange()).build(),
                 context);
         source.addIndexers(Map.of(BY_PROFILE, p -> List.of(profileName(p))));

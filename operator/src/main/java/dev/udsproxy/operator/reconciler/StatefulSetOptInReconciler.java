@@ -1,12 +1,18 @@
 package dev.udsproxy.operator.reconciler;
 
+import dev.udsproxy.operator.cluster.CachedCopies;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import jakarta.inject.Inject;
 
-/** Opt-in on StatefulSet Pod templates; see {@link WorkloadOptInReconciler}. */
-@ControllerConfiguration(name = "statefulset-opt-in")
+/**
+ * Opt-in on StatefulSet Pod templates; see {@link WorkloadOptInReconciler}. Its cache keeps each StatefulSet without its
+ * managedFields, which nothing here reads.
+ */
+@ControllerConfiguration(name = "statefulset-opt-in",
+        informer = @Informer(itemStore = CachedCopies.WithoutManagedFields.class))
 public class StatefulSetOptInReconciler extends WorkloadOptInReconciler<StatefulSet> {
     @Inject
     TemplateUpdater templates;
