@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A profile, one of its workloads or one of its Pods changed ({@link ProfileInformers} maps each change to its
@@ -44,6 +46,11 @@ import java.util.Optional;
  * evict), and it reads the caches too.
  */
 @ControllerConfiguration(name = "sidecarprofile")
+// At most one reconcile a second per profile: every change of one of its Pods wakes it, and each reconcile reads all of
+// the profile's Pods and workloads from the caches, so during a scale-up (thousands of Pod events a minute) it would
+// run back to back on several threads. Events that come meanwhile are not lost: JOSDK runs the reconcile when the
+// second is over, and the counts lag the Pods by at most that.
+@RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
     private static final int LISTED_MISSING = 10;
     private static final Duration CACHE_LAG = Duration.ofMillis(500);

@@ -28,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -255,17 +257,33 @@ class AdmissionFuzzTest {
         return node;
     }
 
+    /**
+     * Every slot under {@code node}, depth first, parents before children. With a stack of our own, not recursion:
+     * the "nested" and "swapped" mutations build trees thousands deep, and a recursive walk overflowed the test
+     * thread's stack or not depending on how much of it the JIT had compiled.
+     */
     private static void collect(JsonNode node, String path, List<Slot> slots) {
-        if (node instanceof ObjectNode object) {
-            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                slots.add(new Slot(object, name, -1, path + "/" + name));
-                collect(object.get(name), path + "/" + name, slots);
+        record Pending(JsonNode node, String path) {
+        }
+        Deque<Pending> stack = new ArrayDeque<>();
+        stack.push(new Pending(node, path));
+        while (!stack.isEmpty()) {
+            Pending next = stack.pop();
+            List<Pending> children = new ArrayList<>();
+            if (next.node() instanceof ObjectNode object) {
+                for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                    String name = names.next();
+                    slots.add(new Slot(object, name, -1, next.path() + "/" + name));
+                    children.add(new Pending(object.get(name), next.path() + "/" + name));
+                }
+            } else if (next.node() instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    slots.add(new Slot(array, null, i, next.path() + "/" + i));
+                    children.add(new Pending(array.get(i), next.path() + "/" + i));
+                }
             }
-        } else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                slots.add(new Slot(array, null, i, path + "/" + i));
-                collect(array.get(i), path + "/" + i, slots);
+            for (int i = children.size() - 1; i >= 0; i--) {
+                stack.push(children.get(i));
             }
         }
     }
