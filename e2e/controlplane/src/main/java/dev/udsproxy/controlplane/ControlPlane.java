@@ -101,12 +101,18 @@ public final class ControlPlane implements AutoCloseable {
      * controller has acted (the {@code default} ServiceAccount exists), i.e. its controllers run.
      */
     public synchronized void startControllerManager() {
+        startControllerManager(List.of());
+    }
+
+    /** As {@link #startControllerManager()}, with flags of its own appended ({@code extraArgs}, e.g. its API QPS). */
+    public synchronized void startControllerManager(List<String> extraArgs) {
         if (controllerManagerRunning()) {
             return;
         }
         long started = System.nanoTime();
         ManagedProcess manager = ManagedProcess.start("kube-controller-manager",
-                ControlPlaneCommands.kubeControllerManager(binaries.kubeControllerManager(), kubeconfig, pki), workDir);
+                ControlPlaneCommands.kubeControllerManager(binaries.kubeControllerManager(), kubeconfig, pki, extraArgs),
+                workDir);
         processes.add(manager);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (client.serviceAccounts().inNamespace("default").withName("default").get() == null) {

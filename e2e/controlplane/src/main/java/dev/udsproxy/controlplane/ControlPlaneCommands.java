@@ -94,7 +94,12 @@ final class ControlPlaneCommands {
     }
 
     static List<String> kubeControllerManager(Path binary, Path kubeconfig, ControlPlanePki pki) {
-        return List.of(binary.toString(),
+        return kubeControllerManager(binary, kubeconfig, pki, List.of());
+    }
+
+    /** {@code extra}: flags appended as given, e.g. {@code --kube-api-qps=100} for a benchmark that creates many Pods. */
+    static List<String> kubeControllerManager(Path binary, Path kubeconfig, ControlPlanePki pki, List<String> extra) {
+        var command = new java.util.ArrayList<>(List.of(binary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--controllers=" + CONTROLLERS,
                 "--service-account-private-key-file=" + pki.serviceAccountKey,
@@ -104,6 +109,8 @@ final class ControlPlaneCommands {
                 // No serving endpoint: nothing scrapes it, and it would need another free port.
                 "--secure-port=0",
                 "--profiling=false",
-                "--v=1");
+                "--v=1"));
+        command.addAll(extra);
+        return List.copyOf(command);
     }
 }
