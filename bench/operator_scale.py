@@ -274,17 +274,19 @@ class Operator:
         return c.getresponse().read().decode()
 
     def gc_pauses(self, t0, t1):
-        """The GC pauses logged between monotonic t0 and t1: {"Young"|"Full": [ms, ...]}."""
+        """The GC pauses logged between monotonic t0 and t1: {"Young"|"Full"|"Other": [ms, ...]} (Young includes
+        G1's mixed collections, Other its Remark and Cleanup pauses)."""
         u0, u1 = t0 - self.started, t1 - self.started
-        pauses = {"Young": [], "Full": []}
+        pauses = {"Young": [], "Full": [], "Other": []}
         try:
             lines = open(self.gc_log).read().splitlines()
         except OSError:
             return pauses
         for line in lines:
-            m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full).* (\d+\.\d+)ms$", line)
+            m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full|Remark|Cleanup).* (\d+\.\d+)ms$", line)
             if m and u0 <= float(m.group(1)) <= u1:
-                pauses[m.group(2)].append(float(m.group(3)))
+                kind = m.group(2) if m.group(2) in ("Young", "Full") else "Other"
+                pauses[kind].append(float(m.group(3)))
         return pauses
 
     def live_heap(self):
@@ -894,7 +896,8 @@ def gc_text(gc):
     if gc is None:
         return "n/a (a run before GC logging)"
     part = lambda ms: f"{len(ms)} / {sum(ms):.0f} / {max(ms, default=0):.0f} ms"
-    return f"{part(gc['Young'])}; {part(gc['Full'])}"
+    other = gc.get("Other") or []
+    return f"{part(gc['Young'])}; {part(gc['Full'])}" + (f"; remark+cleanup {part(other)}" if other else "")
 
 
 def list_rate(rep):
