@@ -312,7 +312,7 @@ if wants operator; then
   # stop every operator Pod at start.
   out=$("$engine" run --rm "${run_args[@]}" --entrypoint /opt/java/openjdk/bin/java "$image" \
     @/opt/udsproxy-operator/jvm.options -XX:+PrintCommandLineFlags -version 2>&1) || { log "the operator image's java refused jvm.options: $out"; exit 1; }
-  grep -q "UseG1GC" <<<"$out" || { log "the operator image's java did not take jvm.options: $out"; exit 1; }
+  grep -q "UseSerialGC" <<<"$out" || { log "the operator image's java did not take jvm.options: $out"; exit 1; }
   echo "  image: the ENTRYPOINT's java accepts /opt/udsproxy-operator/jvm.options"
 fi
 
