@@ -144,24 +144,17 @@ fi
 # filesystem on disk and the jar as Jib lays it into the image, with Jib's file time (1 s after the epoch). With
 # a pulled base there is no such java here: the image then keeps the comment-only aot.options.
 aot_train() {
-  local dir=images/target/sidecar-root/opt/udsproxy java=$BASE_ROOTFS/opt/java/openjdk/bin/java work
+  local dir=images/target/sidecar-root/opt/udsproxy
   if [ -n "${UDSPROXY_IMAGE_BASE:-}" ]; then
     log "sidecar: no AOT cache (the base $UDSPROXY_IMAGE_BASE is pulled, so its java is not here to record one)"
     return
   fi
   touch -d @1 "$dir/udsproxy-sidecar.jar"
-  work=$(mktemp -d "$OUT/aot-train.XXXXXX")
-  if MALLOC_ARENA_MAX=1 bash -euo pipefail -c '
-      java=$1 dir=$2 work=$3
-      "$java" @"$dir/jvm.options" -Djava.library.path="$dir/lib" -XX:AOTCacheOutput="$dir/udsproxy-sidecar.aot" \
-        -Xlog:aot=error -jar "$dir/udsproxy-sidecar.jar" --listen 127.0.0.1:15996 --admin 127.0.0.1:15997 \
-        --socket-dir "$work" --upstream "unix:$work/app.sock" --shutdown-grace 0s --drain-timeout 0s \
-        >/dev/null 2>"$work/log" &
-      pid=$!
-      for i in $(seq 1 300); do grep -q "listening on" "$work/log" && break; kill -0 $pid || break; sleep 0.1; done
-      kill -TERM $pid; wait $pid
-      [ -s "$dir/udsproxy-sidecar.aot" ]
-    ' train "$java" "$dir" "$work" 2>"$OUT/aot-train.log"; then
+  # The training run of sidecar/bin/make-aot-cache (start, the admin port's requests, SIGTERM), with the base's java,
+  # the image's jvm.options and its lib/ (java.library.path, as in the image), MALLOC_ARENA_MAX=1 as the launcher.
+  if MALLOC_ARENA_MAX=1 JAVA_HOME=$BASE_ROOTFS/opt/java/openjdk UDSPROXY_JAR=$dir/udsproxy-sidecar.jar \
+      UDSPROXY_JVM_OPTIONS=$dir/jvm.options UDSPROXY_JAVA_OPTS=-Djava.library.path=$dir/lib UDSPROXY_TRAIN_PORT=15996 \
+      sidecar/bin/make-aot-cache >"$OUT/aot-train.log" 2>&1 && [ -s "$dir/udsproxy-sidecar.aot" ]; then
     chmod 0644 "$dir/udsproxy-sidecar.aot"
     echo "-XX:AOTCache=/opt/udsproxy/udsproxy-sidecar.aot" >"$dir/aot.options"
     log "sidecar: AOT cache recorded by the base's java ($(du -h "$dir/udsproxy-sidecar.aot" | cut -f1))"
@@ -169,7 +162,6 @@ aot_train() {
     rm -f "$dir/udsproxy-sidecar.aot"
     log "sidecar: no AOT cache (the base's java could not record one; see $OUT/aot-train.log); it starts without"
   fi
-  rm -rf "$work"
 }
 
 # --- the Java images: Jib ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ public final class AwaitCommand {
     private final CommandSpec spec = CommandSpec.create().name(AwaitCommandLine.COMMAND);
 
     public AwaitCommand() {
-        spec.mixinStandardHelpOptions(true);
+        StandardHelpOptions.addTo(spec);
         spec.usageMessage().description("Wait until the sidecar's admin port answers GET /healthz with 200 (exit 0);"
                 + " exit 1 when it does not within the timeout.");
         spec.addOption(OptionSpec.builder(AwaitCommandLine.ADMIN_OPTION).paramLabel("HOST:PORT").type(String.class)

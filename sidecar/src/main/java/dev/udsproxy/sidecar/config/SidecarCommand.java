@@ -21,11 +21,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * setting when one is wrong.
  */
 public final class SidecarCommand {
+    // The version is read (a resource of the jar) only for --version: 6 of the 360 CPU samples before listening.
     private final CommandSpec spec = CommandSpec.create().name("udsproxy-sidecar")
-            .version("udsproxy-sidecar " + ProductVersion.VERSION);
+            .versionProvider(() -> new String[] {"udsproxy-sidecar " + ProductVersion.VERSION});
 
     public SidecarCommand() {
-        spec.mixinStandardHelpOptions(true);
+        StandardHelpOptions.addTo(spec);
         spec.usageMessage().sortOptions(false).description(
                 "TCP to the app's Unix domain socket, and egress sockets to TCP services.",
                 "Every option can also be set by the env variable named in its description.");
