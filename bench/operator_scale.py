@@ -273,16 +273,18 @@ class Operator:
         c.request("GET", "/q/metrics")
         return c.getresponse().read().decode()
 
+    def gc_log_lines(self):
+        try:
+            return open(self.gc_log).read().splitlines()
+        except OSError:
+            return []
+
     def gc_pauses(self, t0, t1):
         """The GC pauses logged between monotonic t0 and t1: {"Young"|"Full"|"Other": [ms, ...]} (Young includes
         G1's mixed collections, Other its Remark and Cleanup pauses)."""
         u0, u1 = t0 - self.started, t1 - self.started
         pauses = {"Young": [], "Full": [], "Other": []}
-        try:
-            lines = open(self.gc_log).read().splitlines()
-        except OSError:
-            return pauses
-        for line in lines:
+        for line in self.gc_log_lines():
             m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full|Remark|Cleanup).* (\d+\.\d+)ms$", line)
             if m and u0 <= float(m.group(1)) <= u1:
                 kind = m.group(2) if m.group(2) in ("Young", "Full") else "Other"
@@ -299,7 +301,7 @@ class Operator:
         t0 = time.monotonic()
         subprocess.run([jcmd, str(self.process.pid), "GC.run"], capture_output=True, timeout=60)
         time.sleep(5)
-        for line in reversed(open(self.gc_log).read().splitlines()):
+        for line in reversed(self.gc_log_lines()):
             m = re.match(r"\[(\d+\.\d+)s\].*Pause Full \((?:System.gc\(\)|Diagnostic Command)\) \d+M->(\d+)M", line)
             if m and float(m.group(1)) >= t0 - self.started - 1:
                 return int(m.group(2)) * MIB, self.sampler.read()[1]

@@ -1,6 +1,7 @@
 package dev.udsproxy.controlplane;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The command lines of etcd, kube-apiserver and kube-controller-manager: pure, so a test can read them. */
@@ -99,7 +100,7 @@ final class ControlPlaneCommands {
 
     /** {@code extra}: flags appended as given, e.g. {@code --kube-api-qps=100} for a benchmark that creates many Pods. */
     static List<String> kubeControllerManager(Path binary, Path kubeconfig, ControlPlanePki pki, List<String> extra) {
-        var command = new java.util.ArrayList<>(List.of(binary.toString(),
+        var command = new ArrayList<>(List.of(binary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--controllers=" + CONTROLLERS,
                 "--service-account-private-key-file=" + pki.serviceAccountKey,

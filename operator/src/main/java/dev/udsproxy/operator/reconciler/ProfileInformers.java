@@ -53,16 +53,12 @@ final class ProfileInformers {
     ProfileInformers(EventSourceContext<SidecarProfile> context, String operatorNamespace) {
         workloads = List.of(workloads(context, Deployment.class), workloads(context, StatefulSet.class),
                 workloads(context, DaemonSet.class));
-        labelledPods = pods(context, "labelled-pods", InformerEventSourceConfiguration.from(Pod.class,
-                SidecarProfile.class).withLabelSelector(Annotations.INJECT + "=true").withWatchAllNamespaces());
+        labelledPods = indexed(new InformerEventSource<>(leanPods("labelled-pods")
+                .withLabelSelector(Annotations.INJECT + "=true").withWatchAllNamespaces().build(), context));
         // Starts on the operator's own namespace, whose Pods are never injected: JOSDK needs some namespace to start
         // an informer on; the first reconcile switches to the opted-in ones.
-        namespacePods = new NamespacedPods(InformerEventSourceConfiguration.from(Pod.class, SidecarProfile.class)
-                .withName("namespace-pods").withNamespaces(Set.of(operatorNamespace))
-                .withItemStore(CachedCopies.podStore()).withInformerListLimit(POD_LIST_PAGE)
-                .withSecondaryToPrimaryMapper(ProfileInformers::profileOf).withOnUpdateFilter(podChange()).build(),
-                context);
-        namespacePods.addIndexers(Map.of(BY_PROFILE, p -> List.of(profileName(p))));
+        namespacePods = indexed(new NamespacedPods(leanPods("namespace-pods").withNamespaces(Set.of(operatorNamespace))
+                .build(), context));
         // A namespace that opts in or out changes which Pods every profile misses.
         optedInNamespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class,
                         SidecarProfile.class).withName("opted-in-namespaces")
@@ -147,12 +143,15 @@ final class ProfileInformers {
         return source;
     }
 
-    private static InformerEventSource<Pod, SidecarProfile> pods(EventSourceContext<SidecarProfile> context,
-            String name, InformerEventSourceConfiguration.Builder<Pod> config) {
-        var source = new InformerEventSource<>(config.withName(name)
+    /** What both Pod informers share: lean copies, paged LISTs, each Pod mapped to its profile, census changes only. */
+    private static InformerEventSourceConfiguration.Builder<Pod> leanPods(String name) {
+        return InformerEventSourceConfiguration.from(Pod.class, SidecarProfile.class).withName(name)
                 .withItemStore(CachedCopies.podStore()).withInformerListLimit(POD_LIST_PAGE)
-                .withSecondaryToPrimaryMapper(ProfileInformers::profileOf).withOnUpdateFilter(podChange()).build(),
-                context);
+                .withSecondaryToPrimaryMapper(ProfileInformers::profileOf).withOnUpdateFilter(podChange());
+    }
+
+    /** The Pods indexed by the profile they carry or ask for. */
+    private static <S extends InformerEventSource<Pod, SidecarProfile>> S indexed(S source) {
         source.addIndexers(Map.of(BY_PROFILE, p -> List.of(profileName(p))));
         return source;
     }
