@@ -19,7 +19,9 @@
 # Flags: --scale N (Deployments, default 500), --replicas R (default 10), --quiet-window SECONDS (each of the two
 # steady-state windows, default 180), --load-seconds S (30-60, default 45), --rate N (AdmissionReviews/s, default
 # 200), --paced-seconds S (how long the default-paced roll is watched, default 120), --controller-qps N
-# (kube-controller-manager's --kube-api-qps, default 20 as its own, burst 1.5x; raise it for 20,000 Pods), --no-build
+# (kube-controller-manager's --kube-api-qps, default 20 as its own, burst 1.5x; raise it for 20,000 Pods), --nmt (the
+# JVM's native memory tracking, its summary at idle and at scale in the table and next to it; NMT costs a few MiB
+# itself, so that run's RSS is not the figure of record), --no-build
 # (use the jars in target/ as they are). Needs JDK 21+ (scripts/java-home.sh), python3, and the binaries of e2e/controlplane/build.sh.
 # Builds with ./mvnw -pl operator -am package (online on the first run, then add UDSPROXY_MVN_OFFLINE=1 for -o).
 # Cleanup: the Python driver stops the operator and the control plane and deletes its temp folder on any exit,
@@ -40,9 +42,10 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "operator-scale: $1 needs a value" >&2; exit 2; }
       positive "$1" "$2"; args+=("$1" "$2"); shift 2 ;;
     --no-build) build=0; shift ;;
+    --nmt) args+=("--nmt"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "operator-scale: unknown argument '$1'; allowed: --scale N, --replicas R, --quiet-window SECONDS," \
-         "--load-seconds S, --rate N, --paced-seconds S, --controller-qps N, --no-build, --help" >&2; exit 2 ;;
+         "--load-seconds S, --rate N, --paced-seconds S, --controller-qps N, --nmt, --no-build, --help" >&2; exit 2 ;;
   esac
 done
 . "$repo/scripts/java-home.sh"

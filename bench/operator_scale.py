@@ -209,17 +209,22 @@ class Sampler(threading.Thread):
 
 
 class Operator:
-    def __init__(self, repo, work, api_url, limit_bytes):
+    def __init__(self, repo, work, api_url, limit_bytes, nmt=False):
         self.webhook_port, self.http_port = free_port(), free_port()
         wrapper, extra, self.limit_note = memory_limit_wrapper(limit_bytes)
         # A GC log besides the image's flags (logging only, no tuning): the pauses during the webhook load are printed
         # next to its latency, and the log is kept with the results.
         self.gc_log = os.path.join(work, "gc.log")
         self.flags = image_jvm_flags(repo) + extra
+        # Logging only, besides the image's flags: the GC log, and with --nmt the JVM's native memory tracking (its
+        # own bookkeeping costs a few MiB, so a --nmt run's RSS figures are not the ones of record).
         self.gc_flag = f"-Xlog:gc:file={self.gc_log}:uptime"
+        self.nmt = nmt
+        if nmt:
+            self.gc_flag += " -XX:NativeMemoryTracking=summary"
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         jar = os.path.join(repo, "operator/target/quarkus-app/quarkus-run.jar")
-        self.command = wrapper + [java] + self.flags + [self.gc_flag, "-jar", jar]
+        self.command = wrapper + [java] + self.flags + self.gc_flag.split(" ") + ["-jar", jar]
         b64 = lambda name: base64.b64encode(open(os.path.join(work, name), "rb").read()).decode()
         # The chart's env (charts/udsproxy-operator/templates/operator-deployment.yaml), for a process on this host:
         # the webhook on loopback, its certificate also for 127.0.0.1, the client as the admin of the test plane.
@@ -306,6 +311,22 @@ class Operator:
             if m and float(m.group(1)) >= t0 - self.started - 1:
                 return int(m.group(2)) * MIB, self.sampler.read()[1]
         return None
+
+    def native_memory(self):
+        """With --nmt: `jcmd VM.native_memory summary` now, as {category: committed bytes} plus the text itself under
+        "text"; None without --nmt or jcmd."""
+        jcmd = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jcmd")
+        if not self.nmt or not os.path.exists(jcmd):
+            return None
+        text = subprocess.run([jcmd, str(self.process.pid), "VM.native_memory", "summary"], capture_output=True,
+                              text=True, timeout=60).stdout
+        out = {"text": text}
+        for m in re.finditer(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB", text, re.M):
+            out[m.group(1).strip()] = int(m.group(2)) * 1024
+        m = re.search(r"^Total: reserved=\d+KB, committed=(\d+)KB", text, re.M)
+        if m:
+            out["Total"] = int(m.group(1)) * 1024
+        return out
 
     def log_tail(self, lines=40):
         try:
@@ -604,6 +625,7 @@ def main():
     p.add_argument("--rate", type=int, default=200)
     p.add_argument("--paced-seconds", type=int, default=120)
     p.add_argument("--controller-qps", type=int, default=20)
+    p.add_argument("--nmt", action="store_true")
     p.add_argument("--render", help=argparse.SUPPRESS)  # a .pickle of an earlier run: print its table again
     a = p.parse_args()
     repo = a.repo
@@ -644,6 +666,10 @@ def main():
             f.write(text)
         shutil.copy(report["operator_log"], out_path.replace(".txt", ".operator.log"))
         shutil.copy(report["operator"].gc_log, out_path.replace(".txt", ".gc.log"))
+        for when, v in (report.get("nmt") or {}).items():
+            if v:
+                with open(out_path.replace(".txt", f".nmt-{when.replace(' ', '-')}.txt"), "w") as f:
+                    f.write(v["text"])
         log(f"written: {out_path} (and the operator's log and GC log next to it)")
     except KeyboardInterrupt:
         log("interrupted: cleaning up")
@@ -675,7 +701,7 @@ def run(a, repo, work, api, plane, limit_bytes):
                    {"apiVersion": f"udsproxy.dev/{VERSION}", "kind": "SidecarProfile", "metadata": {"name": name},
                     # never pulled: no kubelet runs these Pods
                     "spec": {"image": "registry.invalid/udsproxy-sidecar:bench"}})
-    operator = Operator(repo, work, plane.url, limit_bytes)
+    operator = Operator(repo, work, plane.url, limit_bytes, getattr(a, "nmt", False))
     RUNNING.append(operator)
     api.create("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
                webhook_configuration(f"https://127.0.0.1:{operator.webhook_port}/mutate-pods"))
@@ -695,6 +721,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     idle = operator.sampler.between(time.monotonic() - 10, time.monotonic())
     report["loadavg"] = {"idle": loadavg()}
     report["rss_idle"] = sorted(s[1] for s in idle)[len(idle) // 2]
+    report["nmt"] = {"idle": operator.native_memory()}
     report["hwm_idle"] = idle[-1][2]
 
     # 2. Scale: N annotated Deployments x R replicas; the operator opts their templates in, the controller manager
@@ -746,6 +773,7 @@ def run(a, repo, work, api, plane, limit_bytes):
     steady = operator.sampler.between(t0, time.monotonic())
     report["rss_steady"] = sorted(s[1] for s in steady)[len(steady) // 2]
     report["rss_steady_max"] = max(s[1] for s in steady)
+    report["nmt"]["at scale"] = operator.native_memory()
     report["live_heap"] = operator.live_heap()
 
     # 5. A profile change with pacing off: how long until every template of the profile carries the new hash.
@@ -803,7 +831,8 @@ def render(a, repo, rep, limit_text):
       f" real etcd + kube-apiserver + kube-controller-manager (no kubelet: Pods stay Pending); load average"
       f" (1 min) at " + ", ".join(f"{k} {v:.1f}" for k, v in rep["loadavg"].items()))
     w(f"operator: operator/target/quarkus-app/quarkus-run.jar, JVM flags {' '.join(rep['flags'])}"
-      f" (images/pom.xml ENTRYPOINT) and -Xlog:gc to a file; chart memory limit {limit_text}: {rep['limit_note']}")
+      f" (images/pom.xml ENTRYPOINT) and -Xlog:gc to a file" + (", -XX:NativeMemoryTracking=summary (--nmt)" if rep.get("nmt")
+      and any(rep["nmt"].values()) else "") + f"; chart memory limit {limit_text}: {rep['limit_note']}")
     total, injected, terminating = rep["pods"]
     w(f"workloads: {a.scale} Deployments x {a.replicas} (Recreate) over {len(PROFILES)} profiles; {total} Pods"
       f" ({injected} injected, {terminating} terminating); all Pods existed {rep['all_pods_s']:.0f} s after the first"
@@ -883,6 +912,15 @@ def render(a, repo, rep, limit_text):
         w(f"Events in the window {label}: {sum(new.values())} new ({detail}); count bumps on existing Events:"
           f" {win['bumped']}")
     w("")
+    nmt = rep.get("nmt") or {}
+    if any(nmt.values()):
+        w("Native memory tracking (--nmt, committed MiB by category; NMT's own bookkeeping is in the RSS of this run):")
+        cats = [c for c in (nmt.get("idle") or nmt.get("at scale")) if c != "text"]
+        w(f"| {'category':<28} | " + " | ".join(f"{k:>9}" for k in nmt) + " |")
+        w(f"|{'-' * 30}|" + "|".join("-" * 11 for _ in nmt) + "|")
+        for c in sorted(cats, key=lambda c: -(nmt.get("at scale") or nmt["idle"]).get(c, 0)):
+            w(f"| {c:<28} | " + " | ".join(f"{(v or {}).get(c, 0) / MIB:>9.1f}" for v in nmt.values()) + " |")
+        w("")
     w("The webhook figures are from bench/OperatorScaleLoad.java (8 keep-alive TLS connections opened before the"
       " clock starts, open loop, 5 s warm-up not counted) posting an AdmissionReview of an opted-in Pod (the current template of w-0000, a fresh uid each)"
       " straight to the operator's HTTPS port, not through the API server; it shares the cores with the operator and"

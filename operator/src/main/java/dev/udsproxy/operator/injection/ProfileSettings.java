@@ -24,8 +24,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -77,7 +79,37 @@ public record ProfileSettings(
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
+    /**
+     * The settings of the last spec seen per profile name, and their hash once asked. Every admission, every workload
+     * decision and every profile reconcile resolves a profile, and resolving one (defaults, the resources merge, the
+     * canonical JSON and SHA-256 of the hash) is a good part of what an admission allocates: with the memo it is done
+     * once per version of the profile. Keyed by the spec object itself (identity): the informer's store hands out the
+     * same object until the profile changes, and nobody writes to a cached spec. One entry per profile name asked for.
+     */
+    private static final Map<String, Resolved> RESOLVED = new ConcurrentHashMap<>();
+
+    private static final class Resolved {
+        final SidecarProfileSpec spec;
+        final ProfileSettings settings;
+        volatile String hash;
+
+        Resolved(SidecarProfileSpec spec, ProfileSettings settings) {
+            this.spec = spec;
+            this.settings = settings;
+        }
+    }
+
     public static ProfileSettings from(String name, SidecarProfileSpec spec) {
+        Resolved last = RESOLVED.get(name);
+        if (last != null && last.spec == spec) {
+            return last.settings; // the same version of the profile, or still none (null: the built-in defaults)
+        }
+        ProfileSettings settings = resolve(name, spec);
+        RESOLVED.put(name, new Resolved(spec, settings));
+        return settings;
+    }
+
+    private static ProfileSettings resolve(String name, SidecarProfileSpec spec) {
         SidecarProfileSpec s = spec == null ? new SidecarProfileSpec() : spec;
         var ports = Optional.ofNullable(s.ports);
         var timeouts = Optional.ofNullable(s.timeouts);
@@ -146,6 +178,18 @@ public record ProfileSettings(
     /** Short SHA-256 of what the sidecar looks like; the name and the catch-up policy do not change a Pod. */
     @JsonIgnore
     public String hash() {
+        Resolved resolved = RESOLVED.get(name);
+        if (resolved != null && resolved.settings == this) {
+            String hash = resolved.hash;
+            if (hash == null) {
+                resolved.hash = hash = computeHash();
+            }
+            return hash;
+        }
+        return computeHash();
+    }
+
+    private String computeHash() {
         try {
             var copy = new ProfileSettings("", image, imagePullPolicy, resources, adminPort, defaultInboundPort,
                     connectTimeout, idleTimeout, drainTimeout, shutdownGrace, appPreStopSleepSeconds, proxyProtocol,

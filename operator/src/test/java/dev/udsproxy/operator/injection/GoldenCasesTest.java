@@ -11,6 +11,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.udsproxy.operator.webhook.AdmissionHandler;
 import dev.udsproxy.operator.webhook.AdmissionOutcome;
+import dev.udsproxy.operator.webhook.AdmittedPod;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +78,23 @@ class GoldenCasesTest {
             produced.put("out-Pod.yaml", YAML.writeValueAsString(patched));
             assertSecondCallChangesNothing(handler, review, patched);
         }
+        assertInputPodUntouched(context, review.path("request"));
         compare(dir, produced);
+    }
+
+    /** The mutator works on its own copy ("a copy in, a copy out"): the Pod it was given is equal to a fresh read. */
+    private static void assertInputPodUntouched(GoldenContext context, JsonNode request) {
+        if (!(AdmittedPod.read(request.path("object")) instanceof AdmittedPod.Judgeable(Pod given))) {
+            return;
+        }
+        var admission = new AdmitPod(context).admit(given, request.path("namespace").asText(""));
+        var fresh = (AdmittedPod.Judgeable) AdmittedPod.read(request.path("object"));
+        assertThat(given).as("the Pod given to the mutator after " + admission.getClass().getSimpleName())
+                .isEqualTo(fresh.pod());
+        if (admission instanceof AdmitPod.Injected injected) {
+            // And the copy shares no list with it: the sidecar went into the copy's list only.
+            assertThat(injected.mutation().pod().getSpec().getVolumes()).isNotSameAs(given.getSpec().getVolumes());
+        }
     }
 
     /** Why: the result, and for Pods the policy decided on, its outcome and reason. */
