@@ -13,6 +13,7 @@ import dev.udsproxy.operator.injection.AdmitPod;
 import dev.udsproxy.operator.injection.Annotations;
 import dev.udsproxy.operator.injection.InjectionStatus;
 import dev.udsproxy.operator.injection.ProfileSettings;
+import dev.udsproxy.operator.workload.ConcurrentWrites;
 import dev.udsproxy.operator.workload.RolloutPacer;
 import dev.udsproxy.operator.workload.TemplateUpdater;
 import dev.udsproxy.operator.workload.WorkloadEvents;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * A profile, one of its workloads or one of its Pods changed ({@link ProfileInformers} maps each change to its
@@ -52,14 +54,28 @@ import java.util.concurrent.TimeUnit;
 // second is over, and the counts lag the Pods by at most that.
 @RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
+    private static final Logger LOG = Logger.getLogger(SidecarProfileReconciler.class);
     private static final int LISTED_MISSING = 10;
     private static final Duration CACHE_LAG = Duration.ofMillis(500);
+    /**
+     * The workloads of one reconcile's roll written at once. Each write is a GET and a PATCH: 667 of them one after
+     * another took 144 s at 20,000 Pods (~0.2 s each on an API server at load 8, bench/README.md), and a profile change
+     * should reach its workloads in under 60 s. 3 at once would just make it (48 s) if the API server answered as fast
+     * under them; 8 (18 s) leave room for it answering slower, and for larger profiles. Far from any limit:
+     * kube-apiserver admits 200 mutating requests at once by default (--max-mutating-requests-inflight; with API
+     * Priority and Fairness, the default shares give the service accounts' level, workload-low, about 245 of the 600
+     * seats), and even 8 profiles rolling on all the reconcile threads at once (concurrent-reconciliation-threads,
+     * application.properties) make 64. Nothing caps it on our side: Quarkus' fabric8 client is the Vert.x one, with a
+     * pool of 8,192 connections per host; fabric8's Config.maxConcurrentRequests/PerHost (64/5) are not read by it.
+     */
+    private static final int ROLLS_IN_FLIGHT = 8;
 
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final ClusterInjectionContext context;
     private final TemplateUpdater templates;
     private final WorkloadEvents events;
+    private final ConcurrentWrites rolls = new ConcurrentWrites(ROLLS_IN_FLIGHT, "udsproxy-roll");
     /** The pace of each profile's rollout: the rolls of its last minute (in memory: a new leader starts afresh). */
     private final Map<String, RolloutPacer> pacers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once JOSDK asks for the event sources, before the first reconcile. */
@@ -105,7 +121,7 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         RolloutMode mode = rollout.map(r -> r.mode).orElse(RolloutMode.AUTO);
         var plan = pacers.computeIfAbsent(name, n -> new RolloutPacer())
                 .plan(outdated, mode, rollout.map(r -> r.maxWorkloadsPerMinute).orElse(null), Instant.now());
-        plan.roll().forEach(w -> templates.update(w, true, informers::labelledPodsOf));
+        roll(name, plan.roll());
         reportWaiting(profile, mode, plan, previousOutdatedWorkloads(profile));
         informers.followOptedInNamespaces();
         PodCensus census = PodCensus.count(informers.podsOf(name), name, settings.hash(), new AdmitPod(context));
@@ -142,6 +158,31 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
         Duration next = plan.retryAfter() != null && plan.retryAfter().compareTo(config.catchUpInterval()) < 0
                 ? plan.retryAfter() : evicting || plan.retryAfter() != null ? config.catchUpInterval() : null;
         return next == null ? control : control.rescheduleAfter(next);
+    }
+
+    /**
+     * Writes the workloads the pace lets roll, {@link #ROLLS_IN_FLIGHT} at once. A workload that failed is logged, and
+     * once all are written the reconcile fails, so that JOSDK retries it with its backoff (a reschedule would retry
+     * at a fixed pace however long the API server keeps refusing). The retry decides again: the failed ones are still
+     * outdated, and one written already is found current (on a lagging cache, by the GET of
+     * {@link TemplateUpdater}), so it is not written twice. As when the writes went one after another, where the first
+     * failure ended the reconcile, except that the others are written meanwhile. No status is written then: the
+     * retry writes it, counted from what is there.
+     */
+    private void roll(String profile, List<HasMetadata> workloads) {
+        var failures = rolls.run(workloads, w -> templates.update(w, true, informers::labelledPodsOf));
+        if (failures.isEmpty()) {
+            return;
+        }
+        var failed = new IllegalStateException(failures.size() + " of " + workloads.size() + " workload(s) of"
+                + " SidecarProfile " + profile + " not rolled, retried: "
+                + listed(failures.stream().map(f -> qualifiedName(f.item())).toList()));
+        for (var failure : failures) {
+            LOG.warnf("%s %s: not rolled to SidecarProfile %s, retried: %s", failure.item().getKind(),
+                    qualifiedName(failure.item()), profile, failure.error());
+            failed.addSuppressed(failure.error());
+        }
+        throw failed;
     }
 
     private boolean sameStatus(SidecarProfileStatus previous, SidecarProfileStatus next) {
@@ -221,7 +262,7 @@ public class SidecarProfileReconciler implements Reconciler<SidecarProfile> {
                 + (names.size() > LISTED_MISSING ? ", ..." : "");
     }
 
-    private static String qualifiedName(Pod pod) {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    private static String qualifiedName(HasMetadata object) {
+        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 }
