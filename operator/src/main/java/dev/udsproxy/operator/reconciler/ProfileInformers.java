@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -87,11 +88,16 @@ final class ProfileInformers {
         return List.copyOf(byUid.values());
     }
 
-    /** The live Pods of a workload, from the cache of labelled Pods (a labelled template's Pods carry the label). */
+    /**
+     * The live Pods of a workload, from the cache of labelled Pods (a labelled template's Pods carry the label). Through
+     * the namespace index every fabric8 informer cache keeps ({@link Cache#NAMESPACE_INDEX}): JOSDK's
+     * {@code list(namespace, filter)} copies the whole cluster's cached Pods before it filters, and a profile
+     * reconcile asks this for each of its workloads (667 x 20,000 Pods a pass at 20,000 Pods).
+     */
     List<Pod> labelledPodsOf(HasMetadata workload) {
         var selector = Workloads.selector(workload);
-        return labelledPods.list(workload.getMetadata().getNamespace(),
-                p -> LabelSelectors.matches(selector, p.getMetadata().getLabels())).toList();
+        return labelledPods.byIndex(Cache.NAMESPACE_INDEX, workload.getMetadata().getNamespace()).stream()
+                .filter(p -> LabelSelectors.matches(selector, p.getMetadata().getLabels())).toList();
     }
 
     /**
