@@ -10,7 +10,6 @@ import dev.udsproxy.operator.injection.Mutation;
 import dev.udsproxy.operator.injection.PodPatch;
 import dev.udsproxy.operator.webhook.AdmissionOutcome.Result;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
@@ -97,8 +96,7 @@ public final class AdmissionHandler {
         ObjectNode response = (ObjectNode) review.get("response");
         if (patch != null && !patch.isEmpty()) {
             response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(
-                    patch.toString().getBytes(StandardCharsets.UTF_8)));
+            response.put("patch", Base64.getEncoder().encodeToString(JsonBytes.of(patch)));
         }
         if (!warnings.isEmpty()) {
             warnings.forEach(response.putArray("warnings")::add);

@@ -179,7 +179,7 @@ public final class WebhookServer implements AutoCloseable {
         }
         try {
             AdmissionOutcome outcome = handler.handle(review);
-            String answer = outcome.review().toString();
+            Buffer answer = Buffer.buffer(JsonBytes.of(outcome.review()));
             // Before the answer leaves: the Event of a Pod is queued before its creator can create the next one.
             reporter.accept(outcome, System.nanoTime() - started);
             ctx.response().putHeader("content-type", "application/json").end(answer);

@@ -8,9 +8,9 @@ import dev.udsproxy.operator.injection.GoldenContext;
 import dev.udsproxy.operator.injection.PodPatch;
 import dev.udsproxy.operator.webhook.AdmissionHandler;
 import dev.udsproxy.operator.webhook.AdmittedPod;
+import dev.udsproxy.operator.webhook.JsonBytes;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.Map;
  * Not a test: the bytes one admission allocates on the heap, whole and by stage, in one JVM (bench/admission-alloc.sh).
  * A figure noise cannot move: the thread's allocation counter (com.sun.management.ThreadMXBean) over many admissions of
  * a golden case's AdmissionReview, after a warm-up, the way the webhook's worker runs them (bytes in, JSON tree,
- * {@link AdmissionHandler}, the answer's text). Every admission's garbage is what the young collections of the webhook
+ * {@link AdmissionHandler}, the answer's bytes). Every admission's garbage is what the young collections of the webhook
  * under load sweep, so fewer bytes here are fewer pauses there. The µs beside it are this host's, noisy.
  */
 public final class AdmissionAllocation {
@@ -51,7 +51,7 @@ public final class AdmissionAllocation {
             var stages = new Stage(context);
             long sink = 0;
             for (int i = 0; i < WARM_UP; i++) {
-                sink += handler.handle(JSON.readTree(body)).review().toString().length();
+                sink += JsonBytes.of(handler.handle(JSON.readTree(body)).review()).length;
                 sink += stages.run(body, null);
             }
             List<Double> kb = new ArrayList<>();
@@ -60,8 +60,8 @@ public final class AdmissionAllocation {
                 long b0 = mx.getThreadAllocatedBytes(thread);
                 long t0 = System.nanoTime();
                 for (int i = 0; i < PER_ROUND; i++) {
-                    // As WebhookServer.admit: bytes -> tree -> handler -> the answer's text.
-                    sink += handler.handle(JSON.readTree(body)).review().toString().length();
+                    // As WebhookServer.admit: bytes -> tree -> handler -> the answer's bytes.
+                    sink += JsonBytes.of(handler.handle(JSON.readTree(body)).review()).length;
                 }
                 long t1 = System.nanoTime();
                 kb.add((mx.getThreadAllocatedBytes(thread) - b0) / 1024.0 / PER_ROUND);
@@ -110,8 +110,7 @@ public final class AdmissionAllocation {
             JsonNode patch = admission instanceof AdmitPod.Injected injected
                     ? PodPatch.diff(object, injected.mutation().pod()) : null;
             long b4 = mx.getThreadAllocatedBytes(thread);
-            int length = patch == null ? 0 : java.util.Base64.getEncoder()
-                    .encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)).length();
+            int length = patch == null ? 0 : java.util.Base64.getEncoder().encodeToString(JsonBytes.of(patch)).length();
             long b5 = mx.getThreadAllocatedBytes(thread);
             if (into != null) {
                 into.merge("parse", b1 - b0, Long::sum);
