@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.udsproxy.controlplane.ControlPlane;
 import dev.udsproxy.controlplane.ControlPlaneBinaries;
 import dev.udsproxy.controlplane.TestNamespaces;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -225,16 +226,23 @@ class ChartRbacAuditIT {
         for (String kind : List.of("deployments", "statefulsets", "daemonsets")) {
             Awaitility.await(kind + " template opted in").atMost(Duration.ofSeconds(60)).until(() -> templateHash(kind) != null);
         }
-        Awaitility.await("an injected Pod of web, and its Event").atMost(Duration.ofSeconds(60)).until(() ->
-                client.pods().inNamespace(apps).withLabel("app", "web").list().getItems().stream()
-                        .anyMatch(p -> p.getMetadata().getAnnotations().containsKey("udsproxy.dev/status"))
-                && client.v1().events().inNamespace(apps).list().getItems().stream()
-                        .anyMatch(e -> "Injected".equals(e.getReason())));
+        // Every ReplicaSet of web with an injected Pod (the one from before the opt-in's template change as well, as the
+        // Deployment cannot finish a rollout without a kubelet) has its Injected Event written, before the scale-up: else
+        // two Pods of one ReplicaSet could reach the recorder within its one write a second and be created with count
+        // 2, which is no update.
+        Awaitility.await("an injected Pod of web, and its Event").atMost(Duration.ofSeconds(60)).until(() -> {
+            Set<String> owners = new TreeSet<>();
+            client.pods().inNamespace(apps).withLabel("app", "web").list().getItems().stream()
+                    .filter(p -> p.getMetadata().getAnnotations().containsKey("udsproxy.dev/status"))
+                    .forEach(p -> p.getMetadata().getOwnerReferences().forEach(o -> owners.add(o.getName())));
+            Set<String> reported = new TreeSet<>();
+            injectedEventsOfWeb(apps).forEach(e -> reported.add(e.getInvolvedObject().getName()));
+            return !owners.isEmpty() && reported.containsAll(owners);
+        });
         // A second Pod of the same ReplicaSet adds to its Injected Event (aggregated: the count grows, an update).
         client.apps().deployments().inNamespace(apps).withName("web").scale(2);
         Awaitility.await("the Injected Event counts both Pods").atMost(Duration.ofSeconds(60)).until(() ->
-                client.v1().events().inNamespace(apps).list().getItems().stream()
-                        .anyMatch(e -> "Injected".equals(e.getReason()) && Integer.valueOf(2).equals(e.getCount())));
+                injectedEventsOfWeb(apps).stream().anyMatch(e -> Integer.valueOf(2).equals(e.getCount())));
 
         // A profile change rolls the workloads and the reconciler writes the profile's status.
         String before = templateHash("deployments");
@@ -360,5 +368,13 @@ class ChartRbacAuditIT {
             assertThat(requested).as("audit events of %s in %s", user, log).isNotEmpty();
             return new Audit(requested, forbidden);
         }
+    }
+
+    /** The Injected Events of web's ReplicaSets (the Pods' owners, which the Events are about). */
+    private List<Event> injectedEventsOfWeb(String namespace) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "Injected".equals(e.getReason()) && e.getInvolvedObject() != null
+                        && e.getInvolvedObject().getName() != null && e.getInvolvedObject().getName().startsWith("web-"))
+                .toList();
     }
 }
