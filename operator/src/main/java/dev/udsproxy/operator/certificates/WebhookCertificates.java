@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WebhookCertificates {
     private static final Logger LOG = Logger.getLogger(WebhookCertificates.class);
+    /** Writes lost to another replica before giving up: each retry reads what the other wrote, so 2 suffice. */
+    private static final int CONFLICT_ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -62,7 +64,7 @@ public class WebhookCertificates {
                     write(secret, current);
                     LOG.infof("webhook certificates: %s (%s)", plan.action(), plan.reason());
                 } catch (KubernetesClientException e) {
-                    if (e.getCode() == 409 && attempt < 5) {
+                    if (e.getCode() == 409 && attempt < CONFLICT_ATTEMPTS) {
                         continue; // another replica wrote first: use what it wrote
                     }
                     throw e;
@@ -93,26 +95,40 @@ public class WebhookCertificates {
         }
     }
 
-    /** Every webhook of our configuration trusts the bundle; a no-op when it already does. */
+    /**
+     * Every webhook of our configuration trusts the bundle; a no-op when it already does. fabric8's edit sends the
+     * resourceVersion it read, so two replicas starting together can meet a 409 here (seen: the second replica of
+     * LeaderHandoverIT exited at start-up). Both derive the bundle from the one Secret, so on a conflict the
+     * configuration is read again, and most often already holds it.
+     */
     private void patchCaBundle(String bundlePem) {
         String caBundle = Base64.getEncoder().encodeToString(bundlePem.getBytes(StandardCharsets.UTF_8));
         var configurations = client.admissionRegistration().v1().mutatingWebhookConfigurations();
-        var current = configurations.withName(config.webhook().configurationName()).get();
-        if (current == null) {
-            LOG.warnf("MutatingWebhookConfiguration %s not found: its caBundle is set once it exists",
-                    config.webhook().configurationName());
-            return;
-        }
-        if (current.getWebhooks().stream().allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()))) {
-            return;
-        }
-        configurations.withName(config.webhook().configurationName()).edit(c -> {
-            for (MutatingWebhook w : c.getWebhooks()) {
-                w.getClientConfig().setCaBundle(caBundle);
+        String name = config.webhook().configurationName();
+        for (int attempt = 1; ; attempt++) {
+            var current = configurations.withName(name).get();
+            if (current == null) {
+                LOG.warnf("MutatingWebhookConfiguration %s not found: its caBundle is set once it exists", name);
+                return;
             }
-            return c;
-        });
-        LOG.infof("caBundle of MutatingWebhookConfiguration %s updated", config.webhook().configurationName());
+            if (current.getWebhooks().stream().allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()))) {
+                return;
+            }
+            try {
+                configurations.resource(current).edit(c -> {
+                    for (MutatingWebhook w : c.getWebhooks()) {
+                        w.getClientConfig().setCaBundle(caBundle);
+                    }
+                    return c;
+                });
+                LOG.infof("caBundle of MutatingWebhookConfiguration %s updated", name);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** cert-manager writes tls.crt, tls.key and ca.crt; its cainjector sets the caBundle. */

@@ -9,6 +9,7 @@ import dev.udsproxy.operator.OwnerReferences;
 import dev.udsproxy.operator.certificates.CertificatePlanner;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Action;
 import dev.udsproxy.operator.certificates.CertificatePlanner.Plan;
+import dev.udsproxy.operator.certificates.ServingMaterial;
 import dev.udsproxy.operator.certificates.WebhookCertificates;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -19,9 +20,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** WebhookCertificates against the real API server, with settings of their own (other Secret, other configuration). */
@@ -65,6 +72,60 @@ class CertificateSourcesIT {
         String caBundle = Base64.getEncoder().encodeToString(first.caBundlePem().getBytes(StandardCharsets.UTF_8));
         assertThat(client().admissionRegistration().v1().mutatingWebhookConfigurations().withName(configuration).get()
                 .getWebhooks()).hasSize(2).allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(caBundle));
+    }
+
+    /**
+     * Replicas that start together (the chart runs two) race for the Secret and then for the caBundle: every one
+     * serves the same certificate and none fails on the other's write. The chart's empty Secret is there before
+     * them, as a Helm install leaves it. Several rounds, since a round may happen to run one after the other.
+     */
+    @Test
+    void replicasStartingTogetherAgreeOnOneCertificateAndNoneFails() throws Exception {
+        int replicas = 4;
+        var configurations = client().admissionRegistration().v1().mutatingWebhookConfigurations();
+        ExecutorService pool = Executors.newFixedThreadPool(replicas);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String configuration = "certs-race-" + System.nanoTime() + ".test.udsproxy.dev";
+                String secret = "race-tls-" + round;
+                var webhooks = ControlPlaneResource.webhooks("https://127.0.0.1:1/mutate-pods");
+                webhooks.forEach(w -> w.setObjectSelector(new LabelSelectorBuilder()
+                        .addToMatchLabels("udsproxy.dev/certificate-test", "no-pod-has-this").build()));
+                configurations.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata()
+                        .withName(configuration).endMetadata().withWebhooks(webhooks).build()).create();
+                client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(secret)
+                        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", "").addToData("tls.key", "")
+                        .build()).create();
+                try {
+                    CyclicBarrier start = new CyclicBarrier(replicas);
+                    List<Future<ServingMaterial>> served = new ArrayList<>();
+                    for (int r = 0; r < replicas; r++) {
+                        var certificates = new WebhookCertificates(client(),
+                                config(CertificateSource.OPERATOR, secret, configuration),
+                                owners(CertificateSource.OPERATOR));
+                        served.add(pool.submit(() -> {
+                            start.await();
+                            return certificates.ensure();
+                        }));
+                    }
+                    List<ServingMaterial> materials = new ArrayList<>();
+                    for (Future<ServingMaterial> f : served) {
+                        materials.add(f.get(60, TimeUnit.SECONDS));
+                    }
+                    assertThat(materials.stream().map(ServingMaterial::certificatePem).distinct())
+                            .as("round %d: one certificate for every replica", round).hasSize(1);
+                    String caBundle = Base64.getEncoder().encodeToString(materials.get(0).caBundlePem()
+                            .getBytes(StandardCharsets.UTF_8));
+                    assertThat(configurations.withName(configuration).get().getWebhooks()).hasSize(2)
+                            .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(caBundle));
+                } finally {
+                    configurations.withName(configuration).delete();
+                    client().secrets().inNamespace(NS).withName(secret).delete();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
