@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WebhookCertificates {
     private static final Logger LOG = Logger.getLogger(WebhookCertificates.class);
-    /** Writes lost to another replica before giving up: each retry reads what the other wrote, so 2 suffice. */
+    /** Writes lost to other replicas before giving up: each retry reads what the others wrote, so a second try most often finds it done. */
     private static final int CONFLICT_ATTEMPTS = 5;
 
     private final KubernetesClient client;
