@@ -76,7 +76,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # podman and buildah on this host kind need these settings (containers.md); e2e/kind points
 # CONTAINERS_CONF at this file instead of changing /etc/containers.
-export CONTAINERS_CONF="$REPO/e2e/kind/containers.conf"
+export CONTAINERS_CONF="$REPO/e2e/containers.conf"
 
 if [ "$import_node" = 0 ]; then
 # --- binaries -----------------------------------------------------------------------------------

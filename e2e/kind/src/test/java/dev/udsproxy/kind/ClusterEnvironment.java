@@ -11,7 +11,7 @@ import java.util.Map;
  * Where things are for the kind tier, and the environment every command of it runs with: the kind,
  * kubectl and helm built by e2e/controlplane/build.sh first on PATH, a kubeconfig and helm folders
  * under target/ (the user's ~/.kube and helm setup are never read or written), kind's podman provider,
- * and podman settings from e2e/kind/containers.conf (so /etc/containers stays as it was).
+ * and podman settings from e2e/containers.conf (so /etc/containers stays as it was).
  */
 final class ClusterEnvironment {
 
@@ -61,7 +61,7 @@ final class ClusterEnvironment {
                 "PATH", bin + ":" + System.getenv("PATH"),
                 "KUBECONFIG", kubeconfig().toString(),
                 "KIND_EXPERIMENTAL_PROVIDER", "podman",
-                "CONTAINERS_CONF", repo().resolve("e2e/kind/containers.conf").toString(),
+                "CONTAINERS_CONF", repo().resolve("e2e/containers.conf").toString(),
                 "HELM_CACHE_HOME", helm.resolve("cache").toString(),
                 "HELM_CONFIG_HOME", helm.resolve("config").toString(),
                 "HELM_DATA_HOME", helm.resolve("data").toString());
