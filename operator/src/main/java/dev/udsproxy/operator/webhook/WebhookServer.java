@@ -81,6 +81,7 @@ public final class WebhookServer implements AutoCloseable {
         keys = new RotatingKeyManager(tls);
         router.route().failureHandler(this::failed);
         var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(keys))
+                .setSslEngineOptions(new PlainJdkTls())
                 .setHost(host).setPort(port).setIdleTimeout((int) Duration.ofMinutes(2).toSeconds());
         server = vertx.createHttpServer(options).connectionHandler(this::track).requestHandler(req -> serve(req, router))
                 .listen()

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -142,6 +143,34 @@ class WebhookServerTest {
 
         assertThat(failures).isEmpty();
         assertThat(served).as("certificates seen by fresh handshakes").hasSizeGreaterThan(10);
+    }
+
+    /**
+     * The webhook's TLS (PlainJdkTls) must not instantiate the BouncyCastle JCE provider, which Netty's default server
+     * context does in its static initializer (~650 classes, ~4 MiB). Checked in a fresh JVM's class-load log, one
+     * handshake each: the operator's server, and as the control a Vert.x server with the default engine, which must
+     * show the provider (else the log could not see it and the first check would prove nothing).
+     */
+    @Test
+    void servingTlsLoadsNoBouncyCastleProvider() throws Exception {
+        String provider = "org.bouncycastle.jce.provider.BouncyCastleProvider ";
+        String webhook = classLoadLog("webhook");
+        assertThat(webhook).contains("served status 400");
+        assertThat(webhook.lines().filter(l -> l.contains(provider))).as("the operator's server loaded").isEmpty();
+        String control = classLoadLog("vertx-default");
+        assertThat(control).contains("served status 200");
+        assertThat(control.lines().filter(l -> l.contains(provider))).as("the default engine loaded").hasSize(1);
+    }
+
+    static String classLoadLog(String mode) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-Xlog:class+load=info:stdout", "-cp",
+                System.getProperty("java.class.path"), ServeOneAdmission.class.getName(), mode)
+                .directory(Path.of(System.getProperty("basedir", ".")).toFile()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as("exit of the %s child, output ends:%n%s", mode,
+                out.substring(Math.max(0, out.length() - 3000))).isZero();
+        return out;
     }
 
     static BigInteger servedSerial(HttpResponse<?> response) throws Exception {
