@@ -21,7 +21,7 @@ import javax.net.ssl.SSLException;
  * that probe instantiates the whole BouncyCastle JCE provider: ~650 classes, ~4 MiB of class metadata and symbols that
  * nothing here uses (measured with {@code -XX:LogClassLoadingCauseFor}, bench/README.md). The webhook needs none of
  * what the builder adds: one key manager (ours, which rotates the certificate), no client certificates, no ALPN
- * (HTTP/1.1 only, as the API server speaks to webhooks), the JDK's default cipher suites and protocols.
+ * (the server never enabled it: HTTP/1.1, as before), the JDK's default cipher suites and protocols.
  */
 public final class PlainJdkTls extends JdkSSLEngineOptions {
 
@@ -39,6 +39,7 @@ public final class PlainJdkTls extends JdkSSLEngineOptions {
     static final class Factory implements SslContextFactory {
         private KeyManagerFactory keyManagers;
         private boolean client;
+        private boolean alpn;
         private Set<String> cipherSuites = Set.of();
 
         @Override
@@ -54,6 +55,12 @@ public final class PlainJdkTls extends JdkSSLEngineOptions {
         }
 
         @Override
+        public SslContextFactory useAlpn(boolean useAlpn) {
+            this.alpn = useAlpn;
+            return this;
+        }
+
+        @Override
         public SslContextFactory enabledCipherSuites(Set<String> suites) {
             this.cipherSuites = suites == null ? Set.of() : suites;
             return this;
@@ -61,10 +68,11 @@ public final class PlainJdkTls extends JdkSSLEngineOptions {
 
         @Override
         public SslContext create() throws SSLException {
-            if (client || keyManagers == null) {
-                // Only the webhook's server uses these options; a client or a server without keys is a wiring mistake.
-                throw new SSLException("PlainJdkTls serves a server with a key manager only (client=" + client
-                        + ", key manager " + (keyManagers == null ? "missing" : "set") + ")");
+            if (client || alpn || keyManagers == null) {
+                // Only the webhook's server uses these options; a client, ALPN or a server without keys is a wiring
+                // mistake, refused rather than served without what was asked.
+                throw new SSLException("PlainJdkTls serves a server with a key manager and without ALPN only (client="
+                        + client + ", ALPN=" + alpn + ", key manager " + (keyManagers == null ? "missing" : "set") + ")");
             }
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
